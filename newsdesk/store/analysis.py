@@ -1,0 +1,81 @@
+"""What the analysis stage found, in the database: entities, mentions, quotes, attributions."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, delete, select
+
+from newsdesk.model import Article, Attribution, Entity, Mention, Quote
+from newsdesk.store.tables import attributions, entities, mentions, quotes
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+
+class AnalysisStore:
+    """Methods of Store for analysis results."""
+
+    engine: Engine
+
+    def save_analysis(self, article_id: int, article: Article, found: list[Entity] | None = None) -> None:
+        """Replace the stored mentions, quotes and attributions of one article with article's."""
+        with self.engine.begin() as connection:
+            for table in (mentions, quotes, attributions):
+                connection.execute(delete(table).where(table.c.article_id == article_id))
+            known = {(e.name, e.label): e for e in found or []}
+            for mention in article.mentions:
+                entity = known.get((mention.entity, mention.label)) or Entity(mention.entity, mention.label)
+                entity_id = self._entity_id(connection, entity) if mention.entity else None
+                connection.execute(
+                    mentions.insert().values(
+                        article_id=article_id, entity_id=entity_id, start=mention.start, end=mention.end,
+                        text=mention.text, label=mention.label,
+                    )
+                )
+            for quote in article.quotes:
+                connection.execute(
+                    quotes.insert().values(
+                        article_id=article_id, text=quote.text, speaker=quote.speaker, cue=quote.cue,
+                        kind=quote.kind, start=quote.start, end=quote.end,
+                    )
+                )
+            for attribution in article.attributions:
+                connection.execute(
+                    attributions.insert().values(article_id=article_id, source=attribution.source, cites=attribution.cites)
+                )
+
+    def _entity_id(self, connection: Connection, entity: Entity) -> int:
+        key = (entities.c.name == entity.name) & (entities.c.label == entity.label)
+        row = connection.execute(select(entities.c.id, entities.c.variants, entities.c.role).where(key)).first()
+        if row is None:
+            values = {"name": entity.name, "label": entity.label, "role": entity.role,
+                      "variants": json.dumps(sorted(set(entity.variants)))}
+            return int(connection.execute(entities.insert().values(**values).returning(entities.c.id)).scalar_one())
+        variants = sorted(set(json.loads(row.variants)) | set(entity.variants))
+        connection.execute(
+            entities.update().where(entities.c.id == row.id).values(variants=json.dumps(variants), role=entity.role or row.role)
+        )
+        return int(row.id)
+
+    def get_entity(self, entity_id: int) -> Entity | None:
+        """Return the entity with this id, or None."""
+        with self.engine.connect() as connection:
+            row = connection.execute(select(entities).where(entities.c.id == entity_id)).first()
+        if row is None:
+            return None
+        return Entity(row.name, row.label, tuple(json.loads(row.variants)), row.role, row.id)
+
+    def article_analysis(self, article_id: int) -> tuple[list[Mention], list[Quote], list[Attribution]]:
+        """Return the stored mentions, quotes and attributions of one article."""
+        with self.engine.connect() as connection:
+            m_rows = connection.execute(
+                select(mentions, entities.c.name).outerjoin(entities, mentions.c.entity_id == entities.c.id)
+                .where(mentions.c.article_id == article_id).order_by(mentions.c.start)
+            ).all()
+            q_rows = connection.execute(select(quotes).where(quotes.c.article_id == article_id).order_by(quotes.c.start)).all()
+            a_rows = connection.execute(select(attributions).where(attributions.c.article_id == article_id)).all()
+        found_mentions = [Mention(r.start, r.end, r.text, r.label, r.name or "") for r in m_rows]
+        found_quotes = [Quote(r.text, r.speaker, r.cue, r.kind, r.start, r.end) for r in q_rows]
+        return found_mentions, found_quotes, [Attribution(r.source, r.cites) for r in a_rows]

@@ -1,0 +1,107 @@
+"""Opening a database, applying migrations, and the Store class that gathers every table's methods."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from newsdesk.errors import StoreError
+from newsdesk.store.analysis import AnalysisStore
+from newsdesk.store.articles import ArticleStore
+from newsdesk.store.feeds import FeedStore
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def default_db_url() -> str:
+    """Return the database URL from NEWSDESK_DB, else a SQLite file in the user's data directory."""
+    env = os.environ.get("NEWSDESK_DB")
+    if env:
+        return env
+    folder = Path(platformdirs.user_data_dir("newsdesk"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'newsdesk.db'}"
+
+
+def _normalise_url(url: str) -> str:
+    if "://" not in url:  # a bare path means a SQLite file
+        return f"sqlite:///{Path(url).resolve()}"
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def _create_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = make_url(url).database
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+class Store(ArticleStore, FeedStore, AnalysisStore):
+    """The database behind newsdesk: articles, feeds, analysis, stories, accounts and comments."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @property
+    def backend(self) -> str:
+        """Return ``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    def upgrade(self) -> None:
+        """Apply every pending migration."""
+        with self.engine.begin() as connection:
+            config = _alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def is_current(self) -> bool:
+        """Return whether the schema has every migration applied."""
+        head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+        with self.engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision() == head
+
+    def close(self) -> None:
+        """Release every connection."""
+        self.engine.dispose()
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def open_store(url: str | None = None, *, upgrade: bool = True) -> Store:
+    """Open the database at url (an SQLAlchemy URL or a SQLite path), migrating it unless told not to."""
+    url = _normalise_url(url or default_db_url())
+    try:
+        store = Store(_create_engine(url))
+        if upgrade:
+            store.upgrade()
+    except SQLAlchemyError as exc:
+        raise StoreError(f"cannot open database: {exc.__class__.__name__}: {exc}", input=url) from exc
+    return store

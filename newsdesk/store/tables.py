@@ -1,0 +1,184 @@
+"""The database schema, defined once with SQLAlchemy Core, the same on SQLite and PostgreSQL.
+
+Alembic revisions in ``migrations/versions`` create exactly these tables; a test checks that
+the migrated database and this metadata agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and read back timezone-aware on every backend."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+metadata = MetaData()
+
+outlets = Table(
+    "outlets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("domain", String(255), nullable=False, unique=True),
+    Column("name", String(255), nullable=False, default=""),
+)
+
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", String(2048), nullable=False, unique=True),
+    Column("title", String(512), nullable=False, default=""),
+    Column("kind", String(16), nullable=False, default="feed"),
+    Column("etag", String(512)),
+    Column("last_modified", String(128)),
+    Column("last_checked_at", UTCDateTime()),
+    Column("next_check_at", UTCDateTime()),
+    Column("error_count", Integer, nullable=False, default=0),
+    Column("last_error", Text),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("label", Text, nullable=False, default=""),
+    Column("summary", Text, nullable=False, default=""),
+    Column("first_seen", UTCDateTime()),
+    Column("last_update", UTCDateTime()),
+    Column("article_count", Integer, nullable=False, default=0),
+    Column("outlet_count", Integer, nullable=False, default=0),
+    Column("score", Float, nullable=False, default=0.0),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("url", String(2048), nullable=False, unique=True),
+    Column("canonical_url", String(2048), nullable=False, default=""),
+    Column("content_hash", String(64), nullable=False),
+    Column("title", Text, nullable=False, default=""),
+    Column("text", Text, nullable=False, default=""),
+    Column("byline", Text, nullable=False, default="[]"),
+    Column("published", UTCDateTime(), index=True),
+    Column("updated", UTCDateTime()),
+    Column("lead", Text, nullable=False, default=""),
+    Column("subheadings", Text, nullable=False, default="[]"),
+    Column("lang", String(16), nullable=False, default=""),
+    Column("site_name", String(255), nullable=False, default=""),
+    Column("domain", String(255), nullable=False, default="", index=True),
+    Column("outlet_id", Integer, ForeignKey("outlets.id")),
+    Column("source_links", Text, nullable=False, default="[]"),
+    Column("section", String(255), nullable=False, default=""),
+    Column("image_url", String(2048)),
+    Column("image_caption", Text),
+    Column("status", String(32), nullable=False, default="ok"),
+    Column("reason", Text, nullable=False, default=""),
+    Column("fetched_at", UTCDateTime()),
+    Column("ingested_at", UTCDateTime(), nullable=False),
+    Column("feed_url", String(2048)),
+    Column("duplicate_of", Integer, ForeignKey("articles.id")),
+    Column("story_id", Integer, ForeignKey("stories.id"), index=True),
+    Index("ix_articles_canonical_url", "canonical_url"),
+    Index("ix_articles_content_hash", "content_hash"),
+    # the same text from the same site is the same page, whatever its URL
+    Index("ux_articles_domain_hash", "domain", "content_hash", unique=True),
+)
+
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(512), nullable=False),
+    Column("label", String(8), nullable=False),
+    Column("role", String(512), nullable=False, default=""),
+    Column("variants", Text, nullable=False, default="[]"),
+    Index("ux_entities_name_label", "name", "label", unique=True),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("entity_id", Integer, ForeignKey("entities.id"), index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("label", String(8), nullable=False),
+)
+
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("speaker", String(512), nullable=False, default=""),
+    Column("cue", String(128), nullable=False, default=""),
+    Column("kind", String(16), nullable=False, default="direct"),
+    Column("start", Integer, nullable=False, default=-1),
+    Column("end", Integer, nullable=False, default=-1),
+)
+
+attributions = Table(
+    "attributions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("source", String(512), nullable=False),
+    Column("cites", String(512), nullable=False, default=""),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("is_admin", Boolean, nullable=False, default=False),
+    Column("blocked", Boolean, nullable=False, default=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+comments = Table(
+    "comments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime()),
+    Column("hidden", Boolean, nullable=False, default=False),
+)
