@@ -170,6 +170,19 @@ class ArticleStore:
             rows = connection.execute(query.limit(limit).offset(offset)).all()
         return [article_from_row(row) for row in rows]
 
+    def known_urls(self, urls: list[str]) -> set[str]:
+        """Return which of urls are already stored (as URL or canonical URL)."""
+        found: set[str] = set()
+        with self.engine.connect() as connection:
+            for start in range(0, len(urls), 500):
+                chunk = urls[start : start + 500]
+                query = select(articles.c.url, articles.c.canonical_url).where(
+                    or_(articles.c.url.in_(chunk), articles.c.canonical_url.in_(chunk))
+                )
+                for row in connection.execute(query):
+                    found.update({row.url, row.canonical_url})
+        return found & set(urls)
+
     def count_articles(self) -> int:
         """Return how many articles are stored."""
         with self.engine.connect() as connection:
