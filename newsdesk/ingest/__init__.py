@@ -1,0 +1,1 @@
+"""Getting news in: guarded fetching, charset decoding, robots.txt, and RSS/Atom, sitemap and OPML parsing."""
