@@ -14,7 +14,7 @@ from itertools import islice
 
 from newsdesk.errors import InputError, NewsdeskError
 from newsdesk.extract import ExtractOptions, extract_article
-from newsdesk.ingest.feeds import parse_feed
+from newsdesk.ingest.feeds import ParsedFeed, parse_any
 from newsdesk.ingest.fetch import Fetcher
 from newsdesk.ingest.files import Item, expand_paths, is_url, iter_file
 from newsdesk.ingest.warc import Skipped
@@ -24,6 +24,8 @@ from newsdesk.store import Store
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
+# pages with some article text are kept (a reader sees what is public); the rest are failures
+STORABLE = (ExtractionStatus.OK, ExtractionStatus.TOO_SHORT, ExtractionStatus.PAYWALL, ExtractionStatus.TRUNCATED)
 
 
 @dataclass
@@ -87,7 +89,7 @@ def _to_article(item: Item, report: Report, options: ExtractOptions | None) -> A
     if isinstance(item, Article):
         return item
     article = extract_article(item, options)
-    if article.status not in (ExtractionStatus.OK, ExtractionStatus.TOO_SHORT):
+    if article.status not in STORABLE:
         report.errors.append(InputError(f"{article.status}: {article.reason}", input=item.input))
         return None
     return article
@@ -124,11 +126,23 @@ def iter_url(fetcher: Fetcher, url: str) -> Iterator[Item]:
         yield RawPage(url=result.final_url, html=result.text, input=url, fetched_at=datetime.now(UTC))
         return
     try:
-        parsed = parse_feed(result.body, url)
+        parsed = read_feed(fetcher, result.body, url)
     except NewsdeskError as exc:
         yield exc
         return
     yield from _fetch_links(fetcher, [link.url for link in parsed.links], url)
+
+
+def read_feed(fetcher: Fetcher, body: bytes, url: str, *, max_children: int = 10) -> ParsedFeed:
+    """Parse a feed or sitemap; for a sitemap index, fetch and merge its (first few) child sitemaps."""
+    parsed = parse_any(body, url)
+    links = list(parsed.links)
+    for child in parsed.sitemaps[:max_children]:
+        try:
+            links.extend(parse_any(fetcher.fetch(child).body, child).links)
+        except NewsdeskError as exc:
+            log.warning("sitemap %s of %s: %s", child, url, exc)
+    return ParsedFeed(title=parsed.title, links=links, sitemaps=[])
 
 
 def _fetch_links(fetcher: Fetcher, urls: list[str], feed_url: str) -> Iterator[Item]:
@@ -161,20 +175,33 @@ def poll_feed(store: Store, fetcher: Fetcher, feed: Feed, *, interval: int = 900
         if result.not_modified:
             store.update_feed(replace(feed, last_checked_at=now, next_check_at=now + timedelta(seconds=interval)))
             return Report()
-        parsed = parse_feed(result.body, feed.url)
+        parsed = read_feed(fetcher, result.body, feed.url)
     except NewsdeskError as exc:
         backoff = interval * min(2 ** (feed.error_count + 1), 96)
         store.update_feed(
-            replace(feed, last_checked_at=now, next_check_at=now + timedelta(seconds=backoff),
-                    error_count=feed.error_count + 1, last_error=str(exc))
+            replace(
+                feed,
+                last_checked_at=now,
+                next_check_at=now + timedelta(seconds=backoff),
+                error_count=feed.error_count + 1,
+                last_error=str(exc),
+            )
         )
         return Report(errors=[exc])
     known = store.known_urls([link.url for link in parsed.links])
     new_links = [link.url for link in parsed.links if link.url not in known]
     report = process_items(store, _fetch_links(fetcher, new_links, feed.url))
     store.update_feed(
-        replace(feed, title=feed.title or parsed.title, etag=result.etag, last_modified=result.last_modified,
-                last_checked_at=now, next_check_at=now + timedelta(seconds=interval), error_count=0, last_error=None)
+        replace(
+            feed,
+            title=feed.title or parsed.title,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            last_checked_at=now,
+            next_check_at=now + timedelta(seconds=interval),
+            error_count=0,
+            last_error=None,
+        )
     )
     return report
 

@@ -51,8 +51,14 @@ def test_same_text_on_other_site_is_kept_as_its_own_page(store: Store) -> None:
 
 
 def test_round_trip_keeps_fields_and_timezone(store: Store) -> None:
-    article = make_article(7, byline=("Ana Novak", "John Smith"), subheadings=("A subheading",),
-                           source_links=("https://www.tasr.sk/",), lang="en", site_name="Example News")
+    article = make_article(
+        7,
+        byline=("Ana Novak", "John Smith"),
+        subheadings=("A subheading",),
+        source_links=("https://www.tasr.sk/",),
+        lang="en",
+        site_name="Example News",
+    )
     saved = store.save_articles([article])[0]
     back = store.get_article(saved.id)
     assert back is not None
@@ -63,8 +69,13 @@ def test_round_trip_keeps_fields_and_timezone(store: Store) -> None:
 
 
 def test_list_is_newest_first_with_undated_last_and_filters(store: Store) -> None:
-    undated = Article(url="https://example.com/undated", title="undated", text="no date here at all",
-                      domain="example.com", content_hash=content_hash("no date here at all"))
+    undated = Article(
+        url="https://example.com/undated",
+        title="undated",
+        text="no date here at all",
+        domain="example.com",
+        content_hash=content_hash("no date here at all"),
+    )
     store.save_articles([make_article(1), make_article(5), undated, make_article(3, domain="b.org")])
     listed = store.list_articles(limit=10)
     assert [a.title for a in listed] == ["Headline 5", "Headline 3", "Headline 1", "undated"]
@@ -75,8 +86,14 @@ def test_list_is_newest_first_with_undated_last_and_filters(store: Store) -> Non
 
 def test_a_failed_batch_loses_no_earlier_committed_batch(store: Store) -> None:
     store.save_articles([make_article(1)])
-    bad = Article(url="https://example.com/x", text="x", content_hash="h", domain="example.com",
-                  published=datetime(2024, 1, 1, tzinfo=UTC), title="t" * 10)
+    bad = Article(
+        url="https://example.com/x",
+        text="x",
+        content_hash="h",
+        domain="example.com",
+        published=datetime(2024, 1, 1, tzinfo=UTC),
+        title="t" * 10,
+    )
     try:
         store.save_articles([make_article(2), bad.__class__(**{**_fields(bad), "url": None})])  # type: ignore[arg-type]
     except Exception:  # noqa: BLE001 - the store must roll back the whole failing batch

@@ -15,18 +15,25 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", envvar="NEWSDESK_DB", help="SQLAlchemy database URL or SQLite path (default: a file in the data dir)."),
+    typer.Option(
+        "--db", envvar="NEWSDESK_DB", help="SQLAlchemy database URL or SQLite path (default: a file in the data dir)."
+    ),
 ]
 
 
 def setup_logging(verbose: bool) -> None:
     """Send log records to stderr, more of them when verbose."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+    # the libraries log each page they cannot parse; newsdesk reports those failures itself, once
+    for noisy in ("trafilatura", "htmldate", "charset_normalizer"):
+        logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.CRITICAL)
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:

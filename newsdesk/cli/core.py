@@ -121,7 +121,9 @@ def serve(
 def run(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
-    feeds: Annotated[Path | None, typer.Option("--feeds", help="OPML file of feeds to poll (default: built-in list).")] = None,
+    feeds: Annotated[
+        Path | None, typer.Option("--feeds", help="OPML file of feeds to poll (default: built-in list).")
+    ] = None,
     db: DbOption = None,
     verbose: Verbose = False,
 ) -> None:

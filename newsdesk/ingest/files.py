@@ -70,10 +70,18 @@ def read_html_file(path: str, *, max_bytes: int = 5_000_000) -> RawPage:
         raise InputError(f"cannot read: {exc.strerror or exc}", input=path) from exc
     if len(body) > max_bytes:
         raise TooLargeError(f"larger than the {max_bytes}-byte cap", input=path)
+    if _looks_binary(body):
+        raise InputError("binary data, not HTML", input=path)
     html = decode_body(body, None)
     if "<" not in html[:4096]:
         raise InputError("not HTML (no markup at the start)", input=path)
     return RawPage(url=Path(path).resolve().as_uri(), html=html, input=path)
+
+
+def _looks_binary(body: bytes) -> bool:
+    head = body[:2048]
+    controls = sum(1 for byte in head if byte < 9 or 13 < byte < 32)
+    return b"\x00" in head or controls > len(head) // 20
 
 
 def iter_jsonl(path: str) -> Iterator[Article | InputError]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from warcio.archiveiterator import ArchiveIterator
@@ -28,7 +28,9 @@ class Skipped:
     reason: str
 
 
-def iter_warc(path: str, *, start_offset: int = 0, max_bytes: int = 5_000_000) -> Iterator[RawPage | Skipped | InputError]:
+def iter_warc(
+    path: str, *, start_offset: int = 0, max_bytes: int = 5_000_000
+) -> Iterator[RawPage | Skipped | InputError]:
     """Yield a RawPage for each HTML 200 response of the archive, Skipped for the other records.
 
     A damaged or truncated archive ends the iteration with one InputError naming the offset.
@@ -40,14 +42,22 @@ def iter_warc(path: str, *, start_offset: int = 0, max_bytes: int = 5_000_000) -
                 stream.seek(start_offset)
             records = ArchiveIterator(stream, arc2warc=True)
             for record in records:
+                found = _page_or_skip(record, max_bytes)
+                missing = _drain(record)
+                # warcio knows a record's offset only once its content has been read
                 offset = start_offset + records.get_record_offset()
-                yield _page_or_skip(record, f"{path}@{offset}", max_bytes)
+                if missing:
+                    yield TruncatedError(f"record ends {missing} bytes early", input=f"{path}@{offset}")
+                    return
+                yield replace(found, input=f"{path}@{offset}")
     except (ArchiveLoadFailed, zlib.error, EOFError, ValueError, OSError) as exc:
-        kind = TruncatedError if isinstance(exc, EOFError | zlib.error) or "truncated" in str(exc).lower() else InputError
+        truncated = isinstance(exc, EOFError | zlib.error) or "truncated" in str(exc).lower()
+        kind = TruncatedError if truncated else InputError
         yield kind(f"damaged WARC record ({exc.__class__.__name__}: {exc})", input=f"{path}@{offset}")
 
 
-def _page_or_skip(record, where: str, max_bytes: int) -> RawPage | Skipped:  # type: ignore[no-untyped-def]
+def _page_or_skip(record, max_bytes: int) -> RawPage | Skipped:  # type: ignore[no-untyped-def]
+    where = ""
     if record.rec_type != "response":
         return Skipped(where, f"{record.rec_type} record")
     http = record.http_headers
@@ -70,6 +80,14 @@ def _page_or_skip(record, where: str, max_bytes: int) -> RawPage | Skipped:  # t
         fetched_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
         status=status,
     )
+
+
+def _drain(record) -> int:  # type: ignore[no-untyped-def]
+    """Read what is left of a record; return how many of its declared bytes were missing."""
+    raw = record.raw_stream
+    while raw.read(65536):
+        pass
+    return int(getattr(raw, "limit", 0) or 0)
 
 
 def _warc_date(value: str | None) -> datetime | None:

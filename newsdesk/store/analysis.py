@@ -30,32 +30,49 @@ class AnalysisStore:
                 entity_id = self._entity_id(connection, entity) if mention.entity else None
                 connection.execute(
                     mentions.insert().values(
-                        article_id=article_id, entity_id=entity_id, start=mention.start, end=mention.end,
-                        text=mention.text, label=mention.label,
+                        article_id=article_id,
+                        entity_id=entity_id,
+                        start=mention.start,
+                        end=mention.end,
+                        text=mention.text,
+                        label=mention.label,
                     )
                 )
             for quote in article.quotes:
                 connection.execute(
                     quotes.insert().values(
-                        article_id=article_id, text=quote.text, speaker=quote.speaker, cue=quote.cue,
-                        kind=quote.kind, start=quote.start, end=quote.end,
+                        article_id=article_id,
+                        text=quote.text,
+                        speaker=quote.speaker,
+                        cue=quote.cue,
+                        kind=quote.kind,
+                        start=quote.start,
+                        end=quote.end,
                     )
                 )
             for attribution in article.attributions:
                 connection.execute(
-                    attributions.insert().values(article_id=article_id, source=attribution.source, cites=attribution.cites)
+                    attributions.insert().values(
+                        article_id=article_id, source=attribution.source, cites=attribution.cites
+                    )
                 )
 
     def _entity_id(self, connection: Connection, entity: Entity) -> int:
         key = (entities.c.name == entity.name) & (entities.c.label == entity.label)
         row = connection.execute(select(entities.c.id, entities.c.variants, entities.c.role).where(key)).first()
         if row is None:
-            values = {"name": entity.name, "label": entity.label, "role": entity.role,
-                      "variants": json.dumps(sorted(set(entity.variants)))}
+            values = {
+                "name": entity.name,
+                "label": entity.label,
+                "role": entity.role,
+                "variants": json.dumps(sorted(set(entity.variants))),
+            }
             return int(connection.execute(entities.insert().values(**values).returning(entities.c.id)).scalar_one())
         variants = sorted(set(json.loads(row.variants)) | set(entity.variants))
         connection.execute(
-            entities.update().where(entities.c.id == row.id).values(variants=json.dumps(variants), role=entity.role or row.role)
+            entities.update()
+            .where(entities.c.id == row.id)
+            .values(variants=json.dumps(variants), role=entity.role or row.role)
         )
         return int(row.id)
 
@@ -71,10 +88,14 @@ class AnalysisStore:
         """Return the stored mentions, quotes and attributions of one article."""
         with self.engine.connect() as connection:
             m_rows = connection.execute(
-                select(mentions, entities.c.name).outerjoin(entities, mentions.c.entity_id == entities.c.id)
-                .where(mentions.c.article_id == article_id).order_by(mentions.c.start)
+                select(mentions, entities.c.name)
+                .outerjoin(entities, mentions.c.entity_id == entities.c.id)
+                .where(mentions.c.article_id == article_id)
+                .order_by(mentions.c.start)
             ).all()
-            q_rows = connection.execute(select(quotes).where(quotes.c.article_id == article_id).order_by(quotes.c.start)).all()
+            q_rows = connection.execute(
+                select(quotes).where(quotes.c.article_id == article_id).order_by(quotes.c.start)
+            ).all()
             a_rows = connection.execute(select(attributions).where(attributions.c.article_id == article_id)).all()
         found_mentions = [Mention(r.start, r.end, r.text, r.label, r.name or "") for r in m_rows]
         found_quotes = [Quote(r.text, r.speaker, r.cue, r.kind, r.start, r.end) for r in q_rows]

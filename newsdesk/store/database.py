@@ -15,9 +15,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsdesk.errors import StoreError
+from newsdesk.store.accounts import AccountStore
 from newsdesk.store.analysis import AnalysisStore
 from newsdesk.store.articles import ArticleStore
+from newsdesk.store.entities import EntityStore
 from newsdesk.store.feeds import FeedStore
+from newsdesk.store.search import SearchStore
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -60,7 +63,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-class Store(ArticleStore, FeedStore, AnalysisStore):
+class Store(ArticleStore, FeedStore, AnalysisStore, AccountStore, SearchStore, EntityStore):
     """The database behind newsdesk: articles, feeds, analysis, stories, accounts and comments."""
 
     def __init__(self, engine: Engine) -> None:

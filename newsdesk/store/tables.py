@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -182,3 +183,28 @@ comments = Table(
     Column("updated_at", UTCDateTime()),
     Column("hidden", Boolean, nullable=False, default=False),
 )
+
+# One row per WARC byte range of a backfill: its checkpoint (next record offset) and what it found so far.
+backfill_jobs = Table(
+    "backfill_jobs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("path", String(2048), nullable=False),
+    Column("start_offset", BigInteger, nullable=False),
+    Column("end_offset", BigInteger, nullable=False),
+    Column("next_offset", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False, default="pending"),
+    Column("seen", Integer, nullable=False, default=0),
+    Column("stored", Integer, nullable=False, default=0),
+    Column("already_stored", Integer, nullable=False, default=0),
+    Column("skipped", Integer, nullable=False, default=0),
+    Column("errors", Integer, nullable=False, default=0),
+    Column("details", Text, nullable=False, default="{}"),
+    Column("updated_at", UTCDateTime()),
+    Index("ux_backfill_jobs_path_start", "path", "start_offset", unique=True),
+)
+
+# Added by revision 0003. Full-text search (SQLite FTS5 table ``articles_fts`` with its triggers,
+# PostgreSQL GIN index ``ix_articles_fts``) and ``ix_articles_latest`` are dialect-specific raw DDL
+# in that revision, so they are not declared here.
+Index("ix_comments_user_created", comments.c.user_id, comments.c.created_at)

@@ -1,0 +1,202 @@
+"""Finding articles: full-text search (SQLite FTS5, PostgreSQL tsvector), filtered listings, similar articles.
+
+Highlighted snippets mark matches with the control characters ``MARK_START`` and ``MARK_END``
+so that the web layer can escape the text first and only then turn the marks into ``<mark>``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, func, select, text
+from sqlalchemy.sql.elements import ColumnElement
+
+from newsdesk.model import Article
+from newsdesk.store.articles import article_from_row
+from newsdesk.store.tables import articles
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+MARK_START = "\x02"
+MARK_END = "\x03"
+# PostgreSQL refuses a tsvector over 1 MB: index (and search) only the first characters of huge pages
+PG_DOCUMENT = "to_tsvector('simple', left(coalesce(a.title, '') || ' ' || coalesce(a.text, ''), 100000))"
+PG_HEADLINE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2"
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Restrictions on a listing or a search: language, section, outlet domain, story."""
+
+    lang: str | None = None
+    section: str | None = None
+    domain: str | None = None
+    story_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result: the article and its highlighted title and snippet."""
+
+    article: Article
+    title: str
+    snippet: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    """A page of search results and how many matched in all."""
+
+    hits: list[SearchHit]
+    total: int
+
+
+def fts5_query(query: str) -> str:
+    """Return a safe FTS5 query for what a reader typed: words, "phrases", -exclusions, OR, prefix*."""
+    wanted: list[str] = []
+    excluded: list[str] = []
+    for match in _TOKEN.finditer(query[:500]):
+        negative, phrase, word = match.group(1), match.group(2), match.group(3)
+        if word == "OR" and wanted and wanted[-1] != "OR":
+            wanted.append("OR")
+            continue
+        if word is not None:
+            negative, prefix = word.startswith("-"), word.endswith("*")
+            terms = _WORD.findall(word)
+        else:
+            negative, prefix, terms = bool(negative), False, _WORD.findall(phrase)
+        if not terms:
+            continue
+        quoted = '"' + " ".join(terms) + '"' + ("*" if prefix else "")
+        (excluded if negative else wanted).append(quoted)
+    while wanted and wanted[-1] == "OR":
+        wanted.pop()
+    if not wanted:
+        return ""
+    return " ".join(wanted) + "".join(f" NOT {term}" for term in excluded)
+
+
+def _filters(f: Filters) -> list[ColumnElement[bool]]:
+    found: list[ColumnElement[bool]] = []
+    if f.lang:
+        found.append(articles.c.lang == f.lang)
+    if f.section:
+        found.append(articles.c.section == f.section)
+    if f.domain:
+        found.append(articles.c.domain == f.domain)
+    if f.story_id is not None:
+        found.append(articles.c.story_id == f.story_id)
+    return found
+
+
+def _filter_sql(f: Filters) -> tuple[str, dict[str, Any]]:
+    clauses, params = [], {}
+    for name in ("lang", "section", "domain", "story_id"):
+        value = getattr(f, name)
+        if value is not None and value != "":
+            clauses.append(f"a.{name} = :f_{name}")
+            params[f"f_{name}"] = value
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+class SearchStore:
+    """Methods of Store for finding articles."""
+
+    engine: Engine
+
+    def browse_articles(self, filters: Filters | None = None, *, limit: int = 30, offset: int = 0) -> list[Article]:
+        """Return the newest articles matching filters (undated ones last)."""
+        query = select(articles).where(and_(True, *_filters(filters or Filters())))
+        if self.engine.dialect.name == "postgresql":
+            order = [articles.c.published.desc().nulls_last(), articles.c.id.desc()]
+        else:  # SQLite sorts NULL lowest, so DESC puts undated articles last and can use the index
+            order = [articles.c.published.desc(), articles.c.id.desc()]
+        with self.engine.connect() as connection:
+            rows = connection.execute(query.order_by(*order).limit(limit).offset(offset)).all()
+        return [article_from_row(row) for row in rows]
+
+    def facet_values(self, column: str, limit: int = 50) -> list[str]:
+        """Return the most common non-empty values of lang, section or domain, for filter menus."""
+        if column not in ("lang", "section", "domain"):
+            raise ValueError(f"no facet {column!r}")
+        col = articles.c[column]
+        query = select(col).where(col != "").group_by(col).order_by(func.count().desc(), col).limit(limit)
+        with self.engine.connect() as connection:
+            return [row[0] for row in connection.execute(query)]
+
+    def search_articles(
+        self, query: str, filters: Filters | None = None, *, limit: int = 20, offset: int = 0
+    ) -> SearchPage:
+        """Return articles whose headline or body match query, best first, with highlighted snippets."""
+        if not query.strip():
+            return SearchPage([], 0)
+        if self.engine.dialect.name == "postgresql":
+            return self._search_pg(query, filters or Filters(), limit, offset)
+        return self._search_sqlite(query, filters or Filters(), limit, offset)
+
+    def _search_sqlite(self, query: str, filters: Filters, limit: int, offset: int) -> SearchPage:
+        match = fts5_query(query)
+        if not match:
+            return SearchPage([], 0)
+        where, params = _filter_sql(filters)
+        base = f"FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH :q{where}"
+        page = text(
+            f"SELECT a.*, highlight(articles_fts, 0, :ms, :me) AS hl_title, "
+            f"snippet(articles_fts, 1, :ms, :me, '…', 32) AS hl_snippet {base} "
+            "ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT :limit OFFSET :offset"
+        )
+        params |= {"q": match, "ms": MARK_START, "me": MARK_END, "limit": limit, "offset": offset}
+        with self.engine.connect() as connection:
+            rows = connection.execute(page, params).all()
+            total = connection.execute(text(f"SELECT count(*) {base}"), params).scalar_one()
+        return SearchPage([SearchHit(article_from_row(r), r.hl_title, r.hl_snippet) for r in rows], int(total))
+
+    def _search_pg(self, query: str, filters: Filters, limit: int, offset: int) -> SearchPage:
+        where, params = _filter_sql(filters)
+        base = f"FROM articles a WHERE {PG_DOCUMENT} @@ websearch_to_tsquery('simple', :q){where}"
+        # rank only the newest matches so that a common word costs a bounded amount of work
+        page = text(
+            "WITH found AS ("
+            f"  SELECT a.id, ts_rank_cd({PG_DOCUMENT}, websearch_to_tsquery('simple', :q)) AS score"
+            f"  FROM (SELECT a.* {base} ORDER BY a.id DESC LIMIT 2000) a"
+            "), best AS (SELECT id, score FROM found ORDER BY score DESC, id DESC LIMIT :limit OFFSET :offset) "
+            "SELECT a.*, ts_headline('simple', a.title, websearch_to_tsquery('simple', :q), :hl_all) AS hl_title, "
+            "ts_headline('simple', left(a.text, 20000), websearch_to_tsquery('simple', :q), :hl) AS hl_snippet "
+            "FROM best JOIN articles a ON a.id = best.id ORDER BY best.score DESC, a.id DESC"
+        )
+        params |= {
+            "q": query[:500], "limit": limit, "offset": offset, "hl": PG_HEADLINE_OPTIONS,
+            "hl_all": f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true",
+        }
+        with self.engine.connect() as connection:
+            rows = connection.execute(page, params).all()
+            total = connection.execute(text(f"SELECT count(*) {base}"), params).scalar_one()
+        return SearchPage([SearchHit(article_from_row(r), r.hl_title, r.hl_snippet) for r in rows], int(total))
+
+    def similar_articles(self, article: Article, *, limit: int = 5) -> list[Article]:
+        """Return other articles sharing the most headline words with article, copies of it excluded."""
+        words = sorted({w.lower() for w in _WORD.findall(article.title) if len(w) > 3}, key=len, reverse=True)[:8]
+        if not words or article.id is None:
+            return []
+        own = {article.id} | ({article.duplicate_of} if article.duplicate_of else set())
+        if self.engine.dialect.name == "postgresql":
+            hits = self._search_pg(" OR ".join(words), Filters(), limit + 5, 0).hits
+        else:
+            hits = self._search_sqlite(" OR ".join(words), Filters(), limit + 5, 0).hits
+        seen_titles = {article.title}
+        found = []
+        for hit in hits:
+            other = hit.article
+            if other.id in own or other.duplicate_of in own or other.title in seen_titles:
+                continue
+            seen_titles.add(other.title)
+            found.append(other)
+        return found[:limit]
+
+
+__all__ = ["MARK_END", "MARK_START", "Filters", "SearchHit", "SearchPage", "SearchStore", "fts5_query"]
