@@ -22,13 +22,20 @@ _FURNITURE = re.compile(
     re.I,
 )
 _PROMPTS = re.compile(
-    r"(subscribe to our|newsletter|thanks for signing up|in your inbox|to your inbox|"
+    r"(subscribe to our|newsletter|thanks for signing up|your inbox|click here|(?:may|can) be reached at|"
+    r"follow (?:him|her|them|us) on|have a tip\?|"
     r"error processing your subscription|like this story|share it with a friend|click here to|follow us on|"
     r"all rights reserved|©|copyright \d{4}|comments? (?:are|is) (?:closed|moderated)|"
     r"leave a (?:comment|reply)|your email address will not be published|save my name|"
     r"não serão aprovados|this article (?:was|has been) (?:updated|corrected)|"
     r"we may earn a commission|affiliate links?|enable javascript|"
     r"read (?:the )?(?:full|original) (?:story|article)|reporting by .{3,60}; editing by)",
+    re.I,
+)
+# A lead-in like "Read more:" or "Also on rt.com" turns the rest of a short line into a promo of another story.
+_LEAD_IN = re.compile(
+    r"^(?:read more|more|also read|read also|see also|related|recommended|watch|listen|read|also on [\w.]+|"
+    r"leia também|veja também|baca juga|lesen sie auch|mehr zum thema|leggi anche)\s*[:|–-]?\s",
     re.I,
 )
 _DATE_WORDS = frozenset(
@@ -95,6 +102,8 @@ def is_furniture(text: str) -> bool:
         return False
     match = _FURNITURE.match(text)
     if match and (match.end() == len(text) or len(text) < 90 and text[match.end() - 1 : match.end()] in ":|"):
+        return True
+    if len(text) < 200 and _LEAD_IN.match(text) and (":" in text[:25] or text.lower().startswith("also on")):
         return True
     return bool(_PROMPTS.search(text)) and len(text) < 160
 

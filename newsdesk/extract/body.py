@@ -29,18 +29,24 @@ class Body:
     text: str
     decisions: tuple[Decision, ...]
     document: Document | None
-    fingerprints: tuple[str, ...]
+
+    def fingerprints(self) -> tuple[str, ...]:
+        """Return the fingerprints of the blocks the generic extractor found, for learning a site's template."""
+        return tuple(fingerprint(d.text) for d in self.decisions if d.text)
 
 
-def extract_body(tree: lxml.html.HtmlElement, url: str, title: str, template: Collection[str] = ()) -> Body:
+def extract_body(
+    tree: lxml.html.HtmlElement, url: str, title: str, template: Collection[str] = (), standfirst: str = ""
+) -> Body:
     """Return the cleaned article body of a parsed page; template holds block fingerprints to strip."""
     anchors = anchor_texts(tree)
     document = trafilatura.bare_extraction(tree, url=url or None, fast=True, include_comments=False)
     if not isinstance(document, Document) or document.body is None:
-        return Body("", (), None, ())
+        return Body("", (), None)
     blocks = blocks_of(document.body, anchors)
     reasons = [_reason(block, title, template) for block in blocks]
-    _drop_title_lines(blocks, reasons, title)
+    _drop_title_lines(blocks, reasons, title, standfirst)
+    _drop_tail(blocks, reasons)
     _drop_orphan_heads(blocks, reasons)
     decisions = []
     for block, reason in zip(blocks, reasons, strict=True):
@@ -48,8 +54,7 @@ def extract_body(tree: lxml.html.HtmlElement, url: str, title: str, template: Co
         if reason:
             document.body.remove(block.element)
     text = "\n".join(line.strip() for line in xmltotxt(document.body, False).splitlines() if line.strip())
-    prints = tuple(fingerprint(block.text) for block in blocks if block.text)
-    return Body(text, tuple(decisions), document, prints)
+    return Body(text, tuple(decisions), document)
 
 
 def _reason(block: Block, title: str, template: Collection[str]) -> str:
@@ -72,11 +77,31 @@ def _sentence(block: Block) -> bool:
     return block.words >= 8 and block.text.rstrip("\"'”’)").endswith((".", "!", "?"))
 
 
-def _drop_title_lines(blocks: list[Block], reasons: list[str], title: str) -> None:
-    # The headline repeats at the top of the body on most sites; it is metadata, not body.
+def _drop_title_lines(blocks: list[Block], reasons: list[str], title: str, standfirst: str) -> None:
+    # The headline repeats at the top of the body on most sites; it is metadata, not body. So is a
+    # standfirst set as a heading; one set as the first paragraph is the article's own lead and stays.
     for index, block in enumerate(blocks[:4]):
-        if not reasons[index] and same_text(block.text, title):
+        if reasons[index]:
+            continue
+        if same_text(block.text, title):
             reasons[index] = "headline"
+        elif standfirst and block.kind == "head" and same_text(block.text, standfirst):
+            reasons[index] = "standfirst under the headline"
+
+
+def _drop_tail(blocks: list[Block], reasons: list[str]) -> None:
+    # After the last real paragraph, link lists and short link lines are "more stories" promos.
+    for index in range(len(blocks) - 1, -1, -1):
+        block = blocks[index]
+        if reasons[index] or block.kind == "head":
+            continue
+        if block.kind != "list" and _sentence(block):
+            return
+        if block.kind == "list" and block.link_density > 0.25 or block.link_density > 0.5 and block.words < 40:
+            reasons[index] = "promo links after the article"
+            continue
+        if _sentence(block) or block.words >= 25:
+            return
 
 
 def _drop_orphan_heads(blocks: list[Block], reasons: list[str]) -> None:

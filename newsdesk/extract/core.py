@@ -17,12 +17,14 @@ from newsdesk.extract.dates import find_dates
 from newsdesk.extract.health import assess
 from newsdesk.extract.language import guess_language
 from newsdesk.extract.lead import lead_of, subheadings_of
-from newsdesk.extract.meta import PageMeta, read_meta
+from newsdesk.extract.meta import PageMeta, ld_text, read_meta
 from newsdesk.extract.template import SiteTemplate
 from newsdesk.model import Article, ExtractionStatus, RawPage
 from newsdesk.text import content_hash, domain_of
 
 log = logging.getLogger(__name__)
+# Comments and processing instructions dropped at parse time keep the text that follows them (trafilatura's parser).
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*>")
 
 
@@ -58,7 +60,7 @@ def extract_with_body(page: RawPage, options: ExtractOptions | None = None) -> t
             fetched_at=page.fetched_at,
             feed_url=page.feed_url,
         )
-        return article, Body("", (), None, ())
+        return article, Body("", (), None)
     meta = read_meta(tree)
     canonical = fields.canonical(meta, page.url)
     url = page.url or canonical
@@ -70,7 +72,8 @@ def extract_with_body(page: RawPage, options: ExtractOptions | None = None) -> t
     sources = fields.source_links(tree, url)
     published, updated = find_dates(tree, meta, url, options.now or page.fetched_at or datetime.now(UTC))
     template = options.templates.get(domain)
-    body = extract_body(tree, url, title, template.blocks if template else ())
+    standfirst = ld_text(meta.ld.get("description")) or meta.first("og:description", "description")
+    body = extract_body(tree, url, title, template.blocks if template else (), standfirst)
     status, reason = assess(body.text, tree, meta, page.status, options.min_chars)
     article = Article(
         url=url,
@@ -102,13 +105,13 @@ def parse_html(html: str) -> lxml.html.HtmlElement | None:
     if not html or not html.strip():
         return None
     try:
-        return lxml.html.document_fromstring(html)
+        return lxml.html.document_fromstring(html, parser=_PARSER)
     except ValueError:  # a str with an XML encoding declaration; the declaration no longer applies
         html = _XML_DECLARATION.sub("", html, count=1)
     except etree.ParserError:
         return None
     try:
-        return lxml.html.document_fromstring(html)
+        return lxml.html.document_fromstring(html, parser=_PARSER)
     except (ValueError, etree.ParserError):
         return None
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 
 import lxml.html
+from lxml import etree
 
 from newsdesk.extract.meta import PageMeta, ld_text
 
@@ -29,6 +31,7 @@ _PUBLISHED_TAGS = (
     "cxenseparse:recs:publishtime",
 )
 _UPDATED_TAGS = ("article:modified_time", "og:updated_time", "datemodified", "dateupdated", "last-modified")
+_ITEMPROP_PUBLISHED = etree.XPath("//*[@itemprop='datePublished']")
 _NUMERIC = re.compile(
     r"^(\d{4})-?(\d{2})-?(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(Z|[+-]\d{2}:?\d{2})?)?"
 )
@@ -73,14 +76,15 @@ def find_dates(
     return published, updated
 
 
-def _published_candidates(tree: lxml.html.HtmlElement, meta: PageMeta) -> list[str]:
-    found = [ld_text(meta.ld.get("datePublished")), ld_text(meta.ld.get("dateCreated"))]
-    found += meta.all(*_PUBLISHED_TAGS)
+def _published_candidates(tree: lxml.html.HtmlElement, meta: PageMeta) -> Iterator[str]:
+    yield ld_text(meta.ld.get("datePublished"))
+    yield ld_text(meta.ld.get("dateCreated"))
+    yield from meta.all(*_PUBLISHED_TAGS)
     for element in tree.iter("time"):
         if element.get("datetime") and _in_article_header(element):
-            found.append(element.get("datetime") or "")
-    found += [el.get("datetime") or el.get("content") or "" for el in tree.iterfind(".//*[@itemprop='datePublished']")]
-    return found
+            yield element.get("datetime") or ""
+    for element in _ITEMPROP_PUBLISHED(tree):
+        yield element.get("datetime") or element.get("content") or ""
 
 
 def _updated_candidates(meta: PageMeta) -> list[str]:
@@ -98,7 +102,7 @@ def _in_article_header(element: lxml.html.HtmlElement) -> bool:
     return True
 
 
-def _first_valid(candidates: list[str], now: datetime) -> datetime | None:
+def _first_valid(candidates: Iterable[str], now: datetime) -> datetime | None:
     for value in candidates:
         parsed = parse_date(value) if value else None
         if parsed is not None and datetime(1995, 1, 1) < _naive(parsed) <= _naive(now) + timedelta(hours=14):

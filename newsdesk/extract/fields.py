@@ -148,12 +148,11 @@ def source_links(tree: lxml.html.HtmlElement, page_url: str) -> tuple[str, ...]:
     own = domain_of(page_url)
     found: list[str] = []
     for a in tree.iter("a"):
-        href = (a.get("href") or "").strip()
-        if not href.startswith("http") or domain_of(href) == own:
-            continue
-        label = a.text_content()
         parent = a.getparent()
         lead_in = (parent.text or "") if parent is not None else ""
-        if (_SOURCE_WORDS.match(label) or _SOURCE_WORDS.match(lead_in)) and href not in found:
+        if not (_SOURCE_WORDS.match(a.text_content()) or _SOURCE_WORDS.match(lead_in)):
+            continue
+        href = (a.get("href") or "").strip()
+        if href.startswith("http") and domain_of(href) != own and href not in found:
             found.append(href)
     return tuple(found)
