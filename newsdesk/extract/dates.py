@@ -67,13 +67,24 @@ def find_dates(
     tree: lxml.html.HtmlElement, meta: PageMeta, url: str, now: datetime
 ) -> tuple[datetime | None, datetime | None]:
     """Return the publication and update dates of a page, dropping any after now."""
-    published = _first_valid(_published_candidates(tree, meta), now)
+    published = _local(_first_valid(_published_candidates(tree, meta), now), meta)
     if published is None:
         published = _htmldate(tree, url, now)
     updated = _first_valid(_updated_candidates(meta), now)
     if updated is not None and published is not None and _naive(updated) <= _naive(published):
         updated = None
     return published, updated
+
+
+def _local(found: datetime | None, meta: PageMeta) -> datetime | None:
+    # Prefer the same instant in the outlet's own time zone, so that the date is the one the page shows.
+    if found is None or found.tzinfo is None or found.utcoffset():
+        return found
+    for value in meta.all(*_PUBLISHED_TAGS):
+        other = parse_date(value)
+        if other is not None and other.tzinfo is not None and other.utcoffset() and other == found:
+            return other
+    return found
 
 
 def _published_candidates(tree: lxml.html.HtmlElement, meta: PageMeta) -> Iterator[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import urljoin
 
@@ -13,26 +14,51 @@ from newsdesk.model import Image
 from newsdesk.text import domain_of
 
 _SEPARATORS = re.compile(r"\s+[|–—·•:»-]\s+")
-_BY = re.compile(r"^\s*(?:by|von|par|por|di|oleh|от|автор)\s*[:]?\s+", re.I)
-_SPLIT = re.compile(r"\s*(?:;|,|&|\band\b|\bund\b|\bet\b|\be\b|\by\b|\bdan\b|\bи\b)\s*", re.I)
-_NOT_NAME = re.compile(
-    r"(staff|editor|desk|team|news|reporter|correspondent|contributor|writer|press|agency|associated|reuters|"
-    r"updated|published|posted|http|@|\d|photo|follow|twitter|email|more|view|all posts|admin)",
+_BY = re.compile(
+    r"^\s*(?:(?:analysis|opinion|story|text|words|texto)\s+)?(?:by|von|par|por|di|oleh|от|автор)\s*[:]?\s+", re.I
+)
+# One-letter conjunctions are lower-case only, so that a middle initial ("Sarah E. Needleman") stays.
+_SPLIT = re.compile(r"\s*(?:;|,|&|\s(?i:and|und|et|dan|и)\s|\se\s|\sy\s)\s*")
+_DATE_WORDS = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|june|july|"
+    r"august|september|october|november|december)\b.*$",
     re.I,
 )
+_NOT_NAME = re.compile(
+    r"(staff|editor|desk|team|news|reporter|correspondent|contributor|writer|press|agency|associated|reuters|"
+    r"updated|published|posted|http|@|\d|photo|follow|twitter|email|more|view|all posts|admin|[()]|\.(?:com|org|net)\b|"
+    r"\bis an?\b|guest|gast|convidado)",
+    re.I,
+)
+_LETTER = re.compile(r"[^\W\d_]")
 _SOURCE_WORDS = re.compile(r"^\s*(source|zdroj|quelle|fuente|fonte|źródło|джерело|источник)\b", re.I)
 _BYLINE_CLASS = re.compile(r"(byline|author)", re.I)
 
 
 def headline(tree: lxml.html.HtmlElement, meta: PageMeta, site: str) -> str:
     """Return the article's headline as shown on the page."""
-    declared = ld_text(meta.ld.get("headline")) or meta.first("og:title", "twitter:title")
+    declared = html.unescape(ld_text(meta.ld.get("headline")) or meta.first("og:title", "twitter:title"))
     title_tag = " ".join((tree.findtext(".//title") or "").split())
-    for h1 in tree.iter("h1"):
-        text = " ".join(h1.text_content().split())
-        if text and (same_text(text, declared) or same_text(text, _strip_site(title_tag, site)) or text in title_tag):
+    stripped = _strip_site(title_tag, site)
+    h1s = [" ".join(h1.text_content().split()) for h1 in tree.iter("h1")]
+    h1s = [t for t in h1s if t and not same_text(t, site) and not (site and t.lower().startswith(site.lower()))]
+    for text in h1s:
+        if same_text(text, declared) or same_text(text, stripped) or title_tag.startswith(text) and len(text) > 25:
             return text
+    # One headline-sized h1 that is not the outlet's name is the headline as shown, even when og:title differs.
+    if len(h1s) == 1 and _shares_words(h1s[0], declared or title_tag) and not _in_title_as_site(h1s[0], title_tag):
+        return h1s[0]
     return _strip_site(declared or title_tag, site)
+
+
+def _shares_words(a: str, b: str) -> bool:
+    long_words = {w for w in re.findall(r"\w{4,}", a.lower())}
+    return len(a.split()) >= 4 and len(long_words & set(re.findall(r"\w{4,}", b.lower()))) >= 2
+
+
+def _in_title_as_site(text: str, title_tag: str) -> bool:
+    parts = _SEPARATORS.split(title_tag)
+    return len(parts) > 1 and any(same_text(text, p) for p in parts[1:])
 
 
 def _strip_site(title: str, site: str) -> str:
@@ -48,7 +74,10 @@ def _strip_site(title: str, site: str) -> str:
 def byline(tree: lxml.html.HtmlElement, meta: PageMeta, site: str) -> tuple[str, ...]:
     """Return the people who wrote the article, as a list of names."""
     candidates: list[str] = []
+    by_id = {obj["@id"]: obj for obj in meta.ld_all if isinstance(obj.get("@id"), str)}
     for author in ld_list(meta.ld.get("author")):
+        if isinstance(author, dict) and "name" not in author:
+            author = by_id.get(str(author.get("@id")), author)
         if isinstance(author, dict) and "Organization" in str(author.get("@type", "")):
             continue
         candidates.append(ld_text(author))
@@ -64,7 +93,11 @@ def _byline_elements(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]
     found += [el for el in tree.iterfind(".//*[@itemprop='author']")]
     if not found:
         found = [el for el in tree.iter("span", "div", "p", "a") if _BYLINE_CLASS.search(el.get("class") or "")]
-    return found[:6]
+    return [el for el in found if not _in_comments(el)][:6]
+
+
+def _in_comments(element: lxml.html.HtmlElement) -> bool:
+    return any("comment" in f"{p.get('class', '')} {p.get('id', '')}".lower() for p in element.iterancestors())
 
 
 def _element_text(element: lxml.html.HtmlElement) -> str:
@@ -78,9 +111,9 @@ def _names(candidates: list[str], site: str) -> tuple[str, ...]:
         if not candidate or candidate.startswith("http"):
             continue
         for part in _SPLIT.split(_BY.sub("", candidate)):
-            part = _BY.sub("", part).strip(" .,:|-")
+            part = _DATE_WORDS.sub("", _BY.sub("", part)).strip(" .,:|-")
             words = part.split()
-            if not 1 <= len(words) <= 4 or _NOT_NAME.search(part) or same_text(part, site):
+            if not 1 <= len(words) <= 4 or _NOT_NAME.search(part) or same_text(part, site) or not _LETTER.search(part):
                 continue
             if part.isupper() or part.islower():
                 part = part.title()
