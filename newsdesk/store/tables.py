@@ -208,3 +208,15 @@ backfill_jobs = Table(
 # PostgreSQL GIN index ``ix_articles_fts``) and ``ix_articles_latest`` are dialect-specific raw DDL
 # in that revision, so they are not declared here.
 Index("ix_comments_user_created", comments.c.user_id, comments.c.created_at)
+
+# Site templates learned by the extract stage: per domain, the fingerprints of blocks that repeat across pages.
+site_templates = Table(
+    "site_templates",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("domain", String(255), nullable=False, unique=True),
+    Column("pages_seen", Integer, nullable=False, default=0),
+    Column("blocks", Text, nullable=False, default="[]"),
+    Column("page_prints", Text, nullable=False, default="[]"),
+    Column("updated_at", UTCDateTime()),
+)
