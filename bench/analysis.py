@@ -1,0 +1,108 @@
+"""Benchmark the analysis stage: entities on CoNLL-2003 dev, quotes on PolNeAR dev, speed; prints figures.
+
+Usage: .venv/bin/python bench/analysis.py [--shared ../shared] [--no-baseline] [--limit N]
+The baseline is plain spaCy en_core_web_sm (full pipeline) with the OntoNotes→CoNLL label map, run here too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from newsdesk.analyze import AnalyzeOptions, Document, analyze_documents
+from newsdesk.analyze.nlp import load_nlp
+
+
+def _read(path: Path, limit: int | None) -> list[dict]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return rows[:limit] if limit else rows
+
+
+def _score(tool: Path, gold: Path, pred: Path, *args: str) -> str:
+    result = subprocess.run([sys.executable, str(tool), str(gold), str(pred), *args],
+                            capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+def _summary(report: str) -> str:
+    keep = ("LOC", "ORG", "PER", "ALL", "F1", "content", "speaker", "direct", "indirect", "mixed", "quote+")
+    return "\n".join("    " + line for line in report.splitlines() if line.startswith(keep))
+
+
+def _run(rows: list[dict], options: AnalyzeOptions) -> tuple[list, float]:
+    docs = [Document(r["id"], r["text"], r.get("title") or "") for r in rows]
+    load_nlp(options.model, options.fast)  # loading is not analysis time
+    start = time.perf_counter()
+    results, _ = analyze_documents(docs, options)
+    return results, time.perf_counter() - start
+
+
+def _write(path: Path, lines: list[dict]) -> None:
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+
+
+def bench_entities(shared: Path, tmp: Path, limit: int | None, baseline: bool) -> None:
+    """Print entity F1 (ours and baseline) and speed on CoNLL-2003 dev."""
+    gold = shared / "corpora/ner-news/conll2003-dev.jsonl"
+    tool = shared / "tools/eval_entities.py"
+    rows = _read(gold, limit)
+    results, seconds = _run(rows, AnalyzeOptions())
+    pred = tmp / "entities.jsonl"
+    _write(pred, [{"id": r["id"], "entities": [{"start": m.start, "end": m.end, "label": m.label} for m in a.mentions]}
+                  for r, a in zip(rows, results, strict=True)])
+    speed = len(rows) / seconds
+    print(f"entities, CoNLL-2003 dev ({len(rows)} docs): {speed:.1f} articles/s (whole analysis, 1 process)")
+    for name, args in (("PER,ORG,LOC --skip-sports", ["--skip-sports"]), ("PER,ORG,LOC all docs", [])):
+        print(f"  ours {name}:\n{_summary(_score(tool, gold, pred, '--labels', 'PER,ORG,LOC', *args))}")
+    if baseline:
+        nlp = load_nlp(AnalyzeOptions().model, False)
+        start = time.perf_counter()
+        docs = list(nlp.pipe([r["text"] for r in rows], batch_size=32))
+        speed = len(rows) / (time.perf_counter() - start)
+        base = tmp / "baseline.jsonl"
+        _write(base, [{"id": r["id"], "entities": [{"start": e.start_char, "end": e.end_char, "label": e.label_}
+                                                    for e in d.ents]} for r, d in zip(rows, docs, strict=True)])
+        print(f"  baseline spaCy sm full pipeline: {speed:.1f} articles/s")
+        for name, args in (("PER,ORG,LOC --skip-sports", ["--skip-sports"]), ("PER,ORG,LOC all docs", [])):
+            report = _score(tool, gold, base, "--label-map", "ontonotes", "--labels", "PER,ORG,LOC", *args)
+            print(f"  baseline {name}:\n{_summary(report)}")
+
+
+def bench_quotes(shared: Path, tmp: Path, limit: int | None) -> None:
+    """Print quote + speaker F1 (all types and direct only) and speed on PolNeAR dev."""
+    gold = shared / "corpora/quotes/polnear-dev.jsonl"
+    tool = shared / "tools/eval_quotes.py"
+    rows = _read(gold, limit)
+    results, seconds = _run(rows, AnalyzeOptions())
+    pred = tmp / "quotes.jsonl"
+    _write(pred, [{"id": r["id"], "quotes": [
+        {"content": [list(s) for s in q.span.content], "source": [list(q.span.source)] if q.span.source else [],
+         "cue": [list(q.span.cue)] if q.span.cue else [], "speaker": q.speaker, "type": q.span.kind}
+        for q in a.quotes]} for r, a in zip(rows, results, strict=True)])
+    print(f"quotes, PolNeAR dev ({len(rows)} docs, ~800 words each): {len(rows) / seconds:.1f} articles/s")
+    print(f"  all types:\n{_summary(_score(tool, gold, pred))}")
+    print(f"  direct only:\n{_summary(_score(tool, gold, pred, '--types', 'direct'))}")
+    print("  baseline (corpus README, regex + speech verbs): all 0.431, direct 0.647")
+
+
+def main() -> None:
+    """Run both benchmarks and print their figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N documents of each corpus")
+    parser.add_argument("--no-baseline", action="store_true", help="skip the spaCy baseline run")
+    args = parser.parse_args()
+    if not (args.shared / "corpora").is_dir():
+        sys.exit(f"no corpora under {args.shared}: pass --shared")
+    with tempfile.TemporaryDirectory() as tmp:
+        bench_entities(args.shared, Path(tmp), args.limit, not args.no_baseline)
+        bench_quotes(args.shared, Path(tmp), args.limit)
+
+
+if __name__ == "__main__":
+    main()

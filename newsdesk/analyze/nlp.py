@@ -1,0 +1,22 @@
+"""Loading the spaCy pipeline once per process, with only the components analysis needs."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+# en_core_web_sm's NER carries its own tok2vec, so the shared tok2vec, tagger and parser only cost time here.
+FAST_DISABLE = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
+
+
+@lru_cache(maxsize=4)
+def load_nlp(model: str, fast: bool = True) -> Language:
+    """Return the spaCy pipeline `model`, with everything but NER disabled when fast."""
+    import spacy
+
+    nlp = spacy.load(model, exclude=list(FAST_DISABLE) if fast else [])
+    nlp.max_length = 2_000_000
+    return nlp

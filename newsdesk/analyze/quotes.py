@@ -1,0 +1,184 @@
+"""Quotes in a text: direct, partial and reported speech, each with its cue verb and speaker mention."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsdesk.analyze.sentences import sentence_spans
+
+Span = tuple[int, int]
+
+_CUES = ("said|says|say|told|tells|tell|added|adds|noted|notes|wrote|writes|argued|argues|claimed|claims|stated|"
+         "explained|explains|insisted|insists|warned|warns|acknowledged|admitted|announced|announces|asked|suggested|"
+         "suggests|reported|reports|recalled|declared|believes|believe|believed|thinks|think|stressed|emphasized|"
+         "emphasised|pointed out|continued|replied|responded|tweeted|posted|confirmed|denied|predicted|estimated|"
+         "estimates|found|showed|shows|agreed|complained|conceded|contended|cautioned|observed|testified|urged|"
+         "promised|pledged|vowed|alleged|alleges|charged|maintained|maintains|countered|concluded|indicated|revealed|"
+         "disclosed|hopes|expects|fears|feared|worried|mentioned|remarked|boasted|joked|wondered|"
+         "recounted|conceded|assured|predicts|argue|claim|warn|insist|noting|saying|adding|arguing|claiming|writing")
+_AUX = r"(?:(?:has|have|had|also|later|previously|repeatedly|then|again|further|would|will|could|did|does|do|not|" \
+       r"often|once|recently|publicly|privately|reportedly|earlier|simply|just|even|still|who|which)\s+){0,3}"
+CUE = re.compile(rf"\b{_AUX}(?:{_CUES})\b")
+_TAIL_OBJECT = re.compile(r"^(?:\s+(?:[\w.'’-]+\s+){0,4}?(?=that\b|[,:“\"]))?\s*[,:]?\s*")
+_PRONOUNS = frozenset("he she they it we i who you".split())
+_SUBJECT_LEAD = re.compile(r"^(?:(?:but|and|so|yet|also|however|still|meanwhile|instead|now|then)\b[,]?\s*)+", re.I)
+_TRAILING = re.compile(rf"[,?!—–-][\"”’]?\s+(?P<a>[^,;:“”\"]{{1,80}}?)\s+(?P<cue>{_AUX}(?:{_CUES}))"
+                       rf"(?P<rest>(?:\s+[\w.'’-]+){{0,10}})"
+                       rf"\s*[.!?]?[\"”’]?$|[,?!—–-][\"”’]?\s+(?P<cue2>said|says|added|wrote|asked|noted|told)\s+"
+                       rf"(?P<b>[^“”\"]{{2,200}}?)\s*[.!?]?$")
+_DASHED = re.compile(r"[”\"]\s*[―—–]\s*(?P<src>[A-Z][^\n“”\"]{1,80}?)\s*[.]?$")
+_COLON_CUE = re.compile(rf"(?P<cue>{_AUX}(?:{_CUES}))(?:\s+[\w.'’-]+){{0,6}}\s*:$")
+_ACCORDING = re.compile(r"\baccording to\s+(?P<src>[^,;.“”\"]{2,120}?)(?=\s*[,.;]|$)", re.I)
+_QUOTED = re.compile(r"“[^”]{2,}”|\"[^\"\n]{2,}\"")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteSpan:
+    """A quote found in a text, by character offsets."""
+
+    content: tuple[Span, ...]
+    source: Span | None
+    cue: Span | None
+    kind: str  # direct, mixed, indirect
+
+
+def _kind(text: str, content: tuple[Span, ...]) -> str:
+    pieces = "".join(text[s:e] for s, e in content)
+    quoted = sum(len(m.group()) for m in _QUOTED.finditer(pieces))
+    words = len(_WORD.findall(pieces))
+    if quoted and quoted >= 0.9 * len(pieces.strip(" ,.")):
+        return "direct"
+    return "mixed" if quoted and words else "indirect"
+
+
+def _trim(text: str, start: int, end: int) -> Span:
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-"):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in ",;:—–-"):
+        end -= 1
+    return start, end
+
+
+def _subject(text: str, start: int, end: int) -> Span | None:
+    """Return the subject phrase of the clause text[start:end] that precedes a cue verb."""
+    phrase = text[start:end]
+    if not phrase.strip() or len(phrase.split()) > 30:
+        return None
+    if any(q in phrase for q in "“”\""):
+        return None
+    parts = re.split(r"[,―—–]", phrase.rstrip())
+    if phrase.rstrip().endswith(",") and len(parts) > 2:
+        offset = 0  # "Brunner, a developer, said": the name opens the clause
+        piece = parts[0]
+    else:
+        piece = parts[-1]
+        offset = len(phrase) - len(phrase.rstrip()) and 0
+        offset = phrase.rstrip().rfind(piece)
+    lead = _SUBJECT_LEAD.match(piece)
+    s = start + offset + (lead.end() if lead else 0)
+    s, e = _trim(text, s, start + offset + len(piece))
+    if e <= s or len(text[s:e].split()) > 14 or not re.search(r"[A-Za-z]", text[s:e]):
+        return None
+    if text[s:e].split()[0].lower() in {"that", "this", "there", "it", "what", "if", "when"} and \
+            text[s:e].lower() not in _PRONOUNS:
+        return None
+    return s, e
+
+
+def _trailing(text: str, s: int, e: int) -> QuoteSpan | None:
+    m = _TRAILING.search(text, s, e)
+    if not m or m.start() - s < 12:
+        return None
+    if m.group("a") is not None:
+        src = _trim(text, m.start("a"), m.end("a"))
+        cue = (m.start("cue"), m.end("cue"))
+        if len(text[src[0]:src[1]].split()) > 8:
+            return None
+    else:
+        src = _trim(text, m.start("b"), m.end("b"))
+        cue = (m.start("cue2"), m.end("cue2"))
+    content = _trim(text, s, (m.start("a") if m.group("a") is not None else m.start("cue2")))
+    return QuoteSpan((content,), src, cue, _kind(text, (content,)))
+
+
+def _inside(text: str, s: int, i: int) -> bool:
+    piece = text[s:i]
+    return piece.count("“") > piece.count("”") or piece.count('"') % 2 == 1
+
+
+def _leading(text: str, s: int, e: int) -> QuoteSpan | None:
+    for m in CUE.finditer(text, s, e):
+        if _inside(text, s, m.start()):
+            continue
+        subject = _subject(text, s, m.start())
+        if subject is None:
+            continue
+        after = _TAIL_OBJECT.match(text, m.end(), e)
+        c0 = after.end() if after else m.end()
+        content = _trim(text, c0, e)
+        if len(text[content[0]:content[1]].split()) < 3 or text[content[0]:content[1]].lower().startswith("according"):
+            continue
+        return QuoteSpan((content,), subject, (m.start(), m.end()), _kind(text, (content,)))
+    return None
+
+
+def _according(text: str, s: int, e: int) -> QuoteSpan | None:
+    m = _ACCORDING.search(text, s, e)
+    if not m:
+        return None
+    src = (m.start("src"), m.end("src"))
+    if m.start() - s < 3:
+        content = _trim(text, m.end(), e)
+    else:
+        content = _trim(text, s, m.start())
+    if len(text[content[0]:content[1]].split()) < 3:
+        return None
+    return QuoteSpan((content,), src, (m.start(), m.start() + len("according to")), _kind(text, (content,)))
+
+
+def _dashed(text: str, s: int, e: int) -> QuoteSpan | None:
+    m = _DASHED.search(text, s, e)
+    if not m or not text[s:e].lstrip().startswith(("“", '"', "”")):
+        return None
+    content = _trim(text, s, m.start() + 1)
+    return QuoteSpan((content,), (m.start("src"), m.end("src")), (m.start() + 1, m.start("src")), "direct")
+
+
+def _introduced(text: str, previous: tuple[int, int] | None, s: int, e: int) -> QuoteSpan | None:
+    """Return a quote-only sentence introduced by the sentence before ("Trump said:")."""
+    if previous is None or not _is_quote_only(text, s, e):
+        return None
+    m = _COLON_CUE.search(text, previous[0], previous[1])
+    if not m:
+        return None
+    subject = _subject(text, previous[0], m.start())
+    return QuoteSpan((_trim(text, s, e),), subject, (m.start("cue"), m.end("cue")), "direct") if subject else None
+
+
+def _is_quote_only(text: str, s: int, e: int) -> bool:
+    piece = text[s:e].strip()
+    return bool(piece) and piece[0] in "“\"" and bool(_QUOTED.fullmatch(piece.rstrip(".")))
+
+
+def find_quotes(text: str) -> list[QuoteSpan]:
+    """Return the quotes of text with the span of their source mention and cue."""
+    out: list[QuoteSpan] = []
+    previous: tuple[QuoteSpan, int] | None = None
+    before: tuple[int, int] | None = None
+    for s, e in sentence_spans(text):
+        found = (_dashed(text, s, e) or _introduced(text, before, s, e) or _trailing(text, s, e)
+                 or _leading(text, s, e) or _according(text, s, e))
+        before = (s, e)
+        if found is None and previous and _is_quote_only(text, s, e) and "\n" not in text[previous[1]:s]:
+            prior = previous[0]  # a quote continued after ", she said."
+            out[-1] = QuoteSpan((*prior.content, _trim(text, s, e)), prior.source, prior.cue, prior.kind)
+            previous = (out[-1], e)
+            continue
+        if found is not None:
+            out.append(found)
+            previous = (found, e) if found.kind == "direct" else None
+        else:
+            previous = None
+    return out

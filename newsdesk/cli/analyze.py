@@ -1,0 +1,70 @@
+"""``newsdesk analyze``: entities, quotes, sources, places and dates of the texts in a JSON Lines file."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from newsdesk.analyze import Analysis, AnalyzeOptions, Document, analyze_documents
+from newsdesk.cli.app import app, console, fail
+
+
+def _published(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def _read(path: Path) -> list[Document]:
+    docs = []
+    with path.open(encoding="utf-8") if str(path) != "-" else sys.stdin as lines:
+        for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                docs.append(Document(str(row["id"]), row["text"], row.get("title") or "",
+                                     _published(row.get("published") or row.get("date"))))
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise fail(f"{path}:{n}: not a {{id, text}} JSON line ({exc})") from exc
+    return docs
+
+
+def _row(doc: Document, result: Analysis) -> dict[str, Any]:
+    text = doc.text
+    return {
+        "id": doc.id,
+        "entities": [{"start": m.start, "end": m.end, "label": m.label, "text": m.text, "name": m.entity}
+                     for m in result.mentions],
+        "quotes": [{"content": [list(s) for s in q.span.content],
+                    "source": [list(q.span.source)] if q.span.source else [],
+                    "cue": [list(q.span.cue)] if q.span.cue else [],
+                    "speaker": q.speaker, "type": q.span.kind,
+                    "text": " … ".join(text[s:e] for s, e in q.span.content)} for q in result.quotes],
+        "sources": [{"source": a.source, "cites": a.cites} for a in result.sources],
+        "places": list(result.places),
+        "dates": [{"start": d.start, "end": d.end, "text": d.text, "date": d.day.isoformat()} for d in result.dates],
+    }
+
+
+@app.command()
+def analyze(
+    input: Annotated[Path, typer.Option("--input", "-i", help="JSON Lines of {id, text, title?, published?}.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSON Lines to write; - for stdout.")],
+    full: Annotated[bool, typer.Option("--full", help="Also run spaCy's tagger and parser (slower).")] = False,
+) -> None:
+    """Find entities, quotes, reporting sources, places and relative dates in each text."""
+    docs = _read(input)
+    results, entities = analyze_documents(docs, AnalyzeOptions(fast=not full))
+    lines = [json.dumps(_row(d, r), ensure_ascii=False) + "\n" for d, r in zip(docs, results, strict=True)]
+    if str(output) == "-":
+        sys.stdout.writelines(lines)
+    else:
+        output.write_text("".join(lines), encoding="utf-8")
+    console.print(f"analysed {len(docs)} documents: {len(entities)} entities", highlight=False)
