@@ -10,6 +10,7 @@ from newsdesk.cli.app import app
 COMMAND_MODULES = [
     "newsdesk.cli.core",
     "newsdesk.cli.extract",
+    "newsdesk.cli.sites",
     "newsdesk.cli.analyze",
 ]
 
