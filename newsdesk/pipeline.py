@@ -12,8 +12,9 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from itertools import islice
 
+from newsdesk.analyze import AnalyzeOptions, analyze_with_entities
 from newsdesk.errors import InputError, NewsdeskError
-from newsdesk.extract import ExtractOptions, extract_article
+from newsdesk.extract import ExtractOptions, SiteTemplate, extract_with_body, learn_template
 from newsdesk.ingest.feeds import ParsedFeed, parse_any
 from newsdesk.ingest.fetch import Fetcher
 from newsdesk.ingest.files import Item, expand_paths, is_url, iter_file
@@ -55,30 +56,48 @@ class Report:
         return bool(self.errors)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PipelineOptions:
+    """Which stages run and how: extraction always; analysis, site learning, stories when asked."""
+
+    extract: ExtractOptions = field(default_factory=ExtractOptions)
+    analyze: AnalyzeOptions | None = field(default_factory=AnalyzeOptions)  # None: no analysis
+    learn_templates: bool = True
+
+
 def process_items(
     store: Store,
     items: Iterable[Item],
     *,
     extract_options: ExtractOptions | None = None,
+    options: PipelineOptions | None = None,
     on_item: Callable[[], None] | None = None,
 ) -> Report:
     """Extract, analyse and store every page or article of items, in batches; return what happened."""
+    options = options or PipelineOptions()
+    if extract_options is not None:
+        options = replace(options, extract=extract_options)
+    templates = load_templates(store) if options.learn_templates else {}
     report = Report()
     iterator = iter(items)
     while batch := list(islice(iterator, BATCH_SIZE)):
-        articles = []
+        extract = replace(options.extract, templates={**options.extract.templates, **templates})
+        articles, prints = [], []
         for item in batch:
             report.seen += 1
-            article = _to_article(item, report, extract_options)
-            if article is not None:
-                articles.append(article)
+            found = _to_article(item, report, extract)
+            if found is not None:
+                articles.append(found[0])
+                prints.append(found[1])
             if on_item:
                 on_item()
-        report.add(save_articles(store, articles))
+        report.add(save_articles(store, articles, options))
+        if options.learn_templates:
+            templates.update(learn_templates(store, articles, prints))
     return report
 
 
-def _to_article(item: Item, report: Report, options: ExtractOptions | None) -> Article | None:
+def _to_article(item: Item, report: Report, options: ExtractOptions) -> tuple[Article, list[str]] | None:
     if isinstance(item, NewsdeskError):
         report.errors.append(item)
         return None
@@ -87,26 +106,56 @@ def _to_article(item: Item, report: Report, options: ExtractOptions | None) -> A
         report.skip_reasons[item.reason] = report.skip_reasons.get(item.reason, 0) + 1
         return None
     if isinstance(item, Article):
-        return item
-    article = extract_article(item, options)
+        return item, []
+    article, body = extract_with_body(item, options)
     if article.status not in STORABLE:
         report.errors.append(InputError(f"{article.status}: {article.reason}", input=item.input))
         return None
-    return article
+    return article, list(body.fingerprints())
 
 
-def save_articles(store: Store, articles: list[Article]) -> Report:
-    """Store articles (each page once) and run the stages that work across articles."""
+def load_templates(store: Store) -> dict[str, SiteTemplate]:
+    """Return the learned template of every site."""
+    return {domain: SiteTemplate(domain, frozenset(blocks)) for domain, blocks in store.site_blocks().items()}
+
+
+def learn_templates(store: Store, articles: list[Article], prints: list[list[str]]) -> dict[str, SiteTemplate]:
+    """Record the blocks of each extracted page and relearn its site's template; return the new templates."""
+    learned: dict[str, SiteTemplate] = {}
+    for article, fingerprints in zip(articles, prints, strict=True):
+        if not fingerprints or not article.domain:
+            continue
+        record = store.add_site_page(article.domain, fingerprints)
+        template = learn_template(article.domain, record.page_prints)
+        if set(template.blocks) != set(record.blocks):
+            store.save_site_blocks(article.domain, sorted(template.blocks))
+        learned[article.domain] = template
+    return learned
+
+
+def save_articles(store: Store, articles: list[Article], options: PipelineOptions | None = None) -> Report:
+    """Store articles (each page once), then analyse the new ones and store what analysis found."""
+    options = options or PipelineOptions()
     report = Report()
     if not articles:
         return report
     results = store.save_articles(articles)
-    for result in results:
-        if result.created:
-            report.stored += 1
-        else:
-            report.already_stored += 1
+    created = [replace(a, id=r.id) for a, r in zip(articles, results, strict=True) if r.created]
+    report.stored = len(created)
+    report.already_stored = len(results) - len(created)
+    if created and options.analyze is not None:
+        analyze_new(store, created, options.analyze)
     return report
+
+
+def analyze_new(store: Store, articles: list[Article], options: AnalyzeOptions) -> list[Article]:
+    """Analyse stored articles (entities named as in the database) and store the results."""
+    known = tuple(store.known_entities())
+    analysed, entities = analyze_with_entities(articles, replace(options, known_entities=known))
+    for article in analysed:
+        if article.id is not None:
+            store.save_analysis(article.id, article, entities)
+    return analysed
 
 
 def iter_local(inputs: Iterable[str], *, max_bytes: int = 5_000_000) -> Iterator[Item]:

@@ -128,3 +128,10 @@ def test_open_store_on_bare_path_creates_sqlite_file(tmp_path) -> None:  # type:
     store = open_store(str(tmp_path / "sub" / "n.db"))
     assert store.backend == "sqlite" and (tmp_path / "sub" / "n.db").exists()
     store.close()
+
+
+def test_over_long_fields_are_cut_the_same_on_every_backend(store: Store) -> None:
+    article = make_article(3, section="tag, " * 200, site_name="S" * 600, lang="x" * 40)
+    saved = store.save_articles([article])[0]
+    back = store.get_article(saved.id)
+    assert back is not None and len(back.section) == 255 and len(back.lang) == 16

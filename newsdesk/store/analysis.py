@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, func, select
 
 from newsdesk.model import Article, Attribution, Entity, Mention, Quote
 from newsdesk.store.tables import attributions, entities, mentions, quotes
@@ -75,6 +75,20 @@ class AnalysisStore:
             .values(variants=json.dumps(variants), role=entity.role or row.role)
         )
         return int(row.id)
+
+    def known_entities(self, *, limit: int = 5000) -> list[Entity]:
+        """Return the stored entities, the most mentioned first, with their known spellings."""
+        mentioned = func.count(mentions.c.id).label("n")
+        query = (
+            select(entities, mentioned)
+            .outerjoin(mentions, mentions.c.entity_id == entities.c.id)
+            .group_by(entities.c.id)
+            .order_by(mentioned.desc(), entities.c.id)
+            .limit(limit)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [Entity(r.name, r.label, tuple(json.loads(r.variants)), r.role, r.id) for r in rows]
 
     def get_entity(self, entity_id: int) -> Entity | None:
         """Return the entity with this id, or None."""

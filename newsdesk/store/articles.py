@@ -28,33 +28,44 @@ class SaveResult:
     url: str
 
 
+def _clip(row: dict[str, Any]) -> dict[str, Any]:
+    """Cut strings to their column's length: PostgreSQL refuses longer ones, SQLite would keep them."""
+    for name, value in row.items():
+        length = getattr(articles.c[name].type, "length", None)
+        if length and isinstance(value, str) and len(value) > length:
+            row[name] = value[:length]
+    return row
+
+
 def article_row(article: Article) -> dict[str, Any]:
     """Return the column values that store article."""
-    return {
-        "url": article.key_url,
-        "canonical_url": article.canonical_url,
-        "content_hash": article.content_hash,
-        "title": article.title,
-        "text": article.text,
-        "byline": json.dumps(list(article.byline)),
-        "published": article.published,
-        "updated": article.updated,
-        "lead": article.lead,
-        "subheadings": json.dumps(list(article.subheadings)),
-        "lang": article.lang,
-        "site_name": article.site_name,
-        "domain": article.domain,
-        "source_links": json.dumps(list(article.source_links)),
-        "section": article.section,
-        "image_url": article.image.url if article.image else None,
-        "image_caption": article.image.caption if article.image else None,
-        "status": str(article.status),
-        "reason": article.reason,
-        "fetched_at": article.fetched_at,
-        "feed_url": article.feed_url,
-        "duplicate_of": article.duplicate_of,
-        "story_id": article.story_id,
-    }
+    return _clip(
+        {
+            "url": article.key_url,
+            "canonical_url": article.canonical_url,
+            "content_hash": article.content_hash,
+            "title": article.title,
+            "text": article.text,
+            "byline": json.dumps(list(article.byline)),
+            "published": article.published,
+            "updated": article.updated,
+            "lead": article.lead,
+            "subheadings": json.dumps(list(article.subheadings)),
+            "lang": article.lang,
+            "site_name": article.site_name,
+            "domain": article.domain,
+            "source_links": json.dumps(list(article.source_links)),
+            "section": article.section,
+            "image_url": article.image.url if article.image else None,
+            "image_caption": article.image.caption if article.image else None,
+            "status": str(article.status),
+            "reason": article.reason,
+            "fetched_at": article.fetched_at,
+            "feed_url": article.feed_url,
+            "duplicate_of": article.duplicate_of,
+            "story_id": article.story_id,
+        }
+    )
 
 
 def article_from_row(row: Any) -> Article:
@@ -135,11 +146,13 @@ class ArticleStore:
     def _outlet_id(self, connection: Connection, domain: str, name: str) -> int | None:
         if not domain:
             return None
+        domain, name = domain[:255], name[:255]
         found = connection.execute(select(outlets.c.id).where(outlets.c.domain == domain)).scalar()
         if found is not None:
             return int(found)
         dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-        connection.execute(dialect.insert(outlets).values(domain=domain, name=name or domain).on_conflict_do_nothing())
+        values = {"domain": domain, "name": name or domain}
+        connection.execute(dialect.insert(outlets).values(**values).on_conflict_do_nothing())
         return int(connection.execute(select(outlets.c.id).where(outlets.c.domain == domain)).scalar_one())
 
     def get_article(self, article_id: int) -> Article | None:

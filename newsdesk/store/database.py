@@ -18,9 +18,11 @@ from newsdesk.errors import StoreError
 from newsdesk.store.accounts import AccountStore
 from newsdesk.store.analysis import AnalysisStore
 from newsdesk.store.articles import ArticleStore
+from newsdesk.store.backfill import BackfillStore
 from newsdesk.store.entities import EntityStore
 from newsdesk.store.feeds import FeedStore
 from newsdesk.store.search import SearchStore
+from newsdesk.store.sites import SiteStore
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -63,7 +65,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-class Store(ArticleStore, FeedStore, AnalysisStore, AccountStore, SearchStore, EntityStore):
+class Store(ArticleStore, FeedStore, AnalysisStore, AccountStore, SearchStore, EntityStore, BackfillStore, SiteStore):
     """The database behind newsdesk: articles, feeds, analysis, stories, accounts and comments."""
 
     def __init__(self, engine: Engine) -> None:

@@ -1,0 +1,45 @@
+"""The pipeline as one recipe: site templates learned as pages stream in, analysis stored with articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsdesk import pipeline
+from newsdesk.model import RawPage
+from newsdesk.store import Store
+from tests.conftest import need_shared
+
+SITE = Path(__file__).parent / "testdata" / "extract" / "site-a"
+PROMO = "owned by its readers through a cooperative"
+
+
+def _site_page(path: Path) -> RawPage:
+    return RawPage(url=f"https://harbourgazette.example/{path.stem}", html=path.read_text(), input=str(path))
+
+
+def test_site_template_is_learned_from_earlier_pages_and_strips_later_ones(store: Store) -> None:
+    pages = [_site_page(p) for p in sorted(SITE.glob("*.html"))]
+    first = pipeline.process_items(store, pages[:3])
+    assert first.stored == 3
+    record = store.site_record("harbourgazette.example")
+    assert record is not None and record.pages_seen == 3 and record.blocks
+    pipeline.process_items(store, pages[3:])
+    last = store.list_articles(domain="harbourgazette.example", limit=10)
+    assert len(last) == 4
+    stored = next(a for a in last if "Forecasters issued a storm warning" in a.text)
+    assert PROMO not in stored.text
+
+
+def test_analysis_is_stored_with_canonical_names_across_the_story(store: Store) -> None:
+    seed = need_shared("seed")
+    paths = [seed / "kyiv-visit-article.html", *sorted((seed / "story").glob("*.html"))]
+    pages = [RawPage(url=f"https://site{i}.example/a", html=p.read_text(), input=str(p)) for i, p in enumerate(paths)]
+    report = pipeline.process_items(store, pages)
+    assert report.stored == 4, report.errors
+    kyiv = next(a for a in store.list_articles(limit=10) if "Iwaja" in a.title)
+    assert kyiv.id is not None
+    mentions, quotes, sources = store.article_analysis(kyiv.id)
+    people = {m.entity for m in mentions if m.label == "PER"}
+    assert "Takeshi Iwaya" in people
+    assert any(q.speaker == "Takeshi Iwaya" and "This will not only deepen" in q.text for q in quotes)
+    assert any(s.source == "TASR" and s.cites == "AP" for s in sources)
