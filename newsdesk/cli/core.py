@@ -6,20 +6,21 @@ import json
 import threading
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from newsdesk import pipeline, settings
 from newsdesk.cli.app import DbOption, app, console, fail, out, setup_logging
 from newsdesk.errors import NewsdeskError
-from newsdesk.ingest.fetch import Fetcher
-from newsdesk.ingest.files import expand_paths, is_url
-from newsdesk.ingest.opml import default_feeds, read_opml, write_opml
 from newsdesk.model import Feed
-from newsdesk.store import Store, open_store
+
+# The stages, store and web app are imported inside the commands: `newsdesk --help` or
+# `newsdesk extract` should not pay for alembic, spaCy and FastAPI at start-up.
+if TYPE_CHECKING:
+    from newsdesk import pipeline, settings
+    from newsdesk.store import Store
 
 feeds_app = typer.Typer(help="Manage the feeds newsdesk polls.", no_args_is_help=True)
 articles_app = typer.Typer(help="Look at stored articles.", no_args_is_help=True)
@@ -34,6 +35,8 @@ Verbose = Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens
 
 
 def _open(db: str | None) -> Store:
+    from newsdesk.store import open_store
+
     try:
         return open_store(db)
     except NewsdeskError as exc:
@@ -58,6 +61,10 @@ def ingest(
     verbose: Verbose = False,
 ) -> None:
     """Read pages or articles from files, folders, archives or URLs, extract them and store them."""
+    from newsdesk import pipeline, settings
+    from newsdesk.ingest.fetch import Fetcher
+    from newsdesk.ingest.files import expand_paths, is_url
+
     setup_logging(verbose)
     config = settings.load(db=db)
     store = _open(config.db)
@@ -83,6 +90,8 @@ def ingest(
 @app.command()
 def fetch(db: DbOption = None, verbose: Verbose = False) -> None:
     """Poll every due feed once and store the new articles."""
+    from newsdesk import settings
+
     setup_logging(verbose)
     config = settings.load(db=db)
     store = _open(config.db)
@@ -92,6 +101,9 @@ def fetch(db: DbOption = None, verbose: Verbose = False) -> None:
 
 
 def _poll(store: Store, config: settings.Settings) -> bool:
+    from newsdesk import pipeline
+    from newsdesk.ingest.fetch import Fetcher
+
     with Fetcher(config.fetch_options()) as fetcher:
         reports = pipeline.poll_due_feeds(store, fetcher, interval=config.poll_interval)
     for url, report in reports.items():
@@ -109,6 +121,7 @@ def serve(
     """Serve the reader website and JSON API."""
     import uvicorn
 
+    from newsdesk import settings
     from newsdesk.web.app import create_app
 
     config = settings.load(db=db)
@@ -128,6 +141,9 @@ def run(
     verbose: Verbose = False,
 ) -> None:
     """Poll the feeds now and then every few minutes, and serve the site meanwhile."""
+    from newsdesk import settings
+    from newsdesk.ingest.opml import default_feeds, read_opml
+
     setup_logging(verbose)
     config = settings.load(db=db)
     store = _open(config.db)
@@ -181,6 +197,8 @@ def feeds_remove(url: str, db: DbOption = None) -> None:
 @feeds_app.command("import")
 def feeds_import(opml: Path, db: DbOption = None) -> None:
     """Add every feed of an OPML file."""
+    from newsdesk.ingest.opml import read_opml
+
     try:
         found = read_opml(opml.read_bytes(), str(opml))
     except OSError as exc:
@@ -196,6 +214,8 @@ def feeds_import(opml: Path, db: DbOption = None) -> None:
 @feeds_app.command("export")
 def feeds_export(db: DbOption = None) -> None:
     """Print the feeds as OPML."""
+    from newsdesk.ingest.opml import write_opml
+
     out.print(write_opml(_open(db).list_feeds(), "newsdesk feeds"), highlight=False, markup=False)
 
 
@@ -240,4 +260,6 @@ def db_upgrade(db: DbOption = None) -> None:
 @config_app.command("dump")
 def config_dump(db: DbOption = None) -> None:
     """Print every setting, secrets masked."""
+    from newsdesk import settings
+
     out.print_json(json.dumps(settings.dump(settings.load(db=db))))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,21 +10,18 @@ from newsdesk.cli.app import DbOption, app, console, out
 from newsdesk.cli.extract import expand_inputs, load_page
 from newsdesk.errors import NewsdeskError
 from newsdesk.extract import extract_with_body, learn_template
-from newsdesk.store import open_store
-from newsdesk.store.sites import SiteStore
+
+if TYPE_CHECKING:
+    from newsdesk.store import Store
 
 sites_app = typer.Typer(help="Site templates learned from several pages of one site.", no_args_is_help=True)
 app.add_typer(sites_app, name="sites")
 
 
-def _site_store(db: str | None) -> SiteStore:
-    store = open_store(db)
-    if isinstance(store, SiteStore):
-        return store
-    # Until SiteStore is among Store's bases, bind its methods to the same engine.
-    sites = SiteStore()
-    sites.engine = store.engine
-    return sites
+def _site_store(db: str | None) -> Store:
+    from newsdesk.store import open_store  # imported here: the store's start-up cost is for commands using it
+
+    return open_store(db)
 
 
 @sites_app.command("learn")
