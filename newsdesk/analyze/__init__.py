@@ -15,7 +15,7 @@ from newsdesk.analyze.canonical import build_entities, link_people, local_names
 from newsdesk.analyze.casing import recase
 from newsdesk.analyze.dates import DateRef, find_dates
 from newsdesk.analyze.entities import find_mentions
-from newsdesk.analyze.nlp import load_nlp
+from newsdesk.analyze.nlp import load_nlp, load_parser
 from newsdesk.analyze.places import find_places
 from newsdesk.analyze.quotes import QuoteSpan, find_quotes
 from newsdesk.analyze.roles import role_of
@@ -92,13 +92,15 @@ def _canonical(texts: list[str], mentions: list[list[Mention]], known: tuple[Ent
 
 
 def _resolve(text: str, spans: list[QuoteSpan], mentions: list[Mention]) -> list[ResolvedQuote]:
-    out, last = [], ""
+    out, last, last_person = [], "", ""
+    people = {m.entity or m.text for m in mentions if m.label == "PER"}
     for q in spans:
-        speaker = resolve_speaker(text, q.source, mentions, last)
-        if q.source and text[q.source[0]:q.source[1]].strip().lower() not in ("he", "she", "i", "they", "we", "who"):
+        mention = text[q.source[0]:q.source[1]].strip().lower() if q.source else ""
+        speaker = resolve_speaker(text, q.source, mentions, last_person if mention in ("he", "she") else last)
+        if speaker:
             last = speaker
-        elif speaker:
-            last = speaker
+            if speaker in people:
+                last_person = speaker
         out.append(ResolvedQuote(q, speaker))
     return out
 
@@ -113,9 +115,10 @@ def analyze_documents(documents: list[Document], options: AnalyzeOptions) -> tup
     mentions = _canonical(texts, mentions, options.known_entities)
     entities = build_entities([m for found in mentions for m in found], _roles(texts, mentions))
     by_name = {e.name: e for e in entities}
+    parser = load_parser(options.model)
     out = []
     for d, found in zip(documents, mentions, strict=True):
-        quotes = _resolve(d.text, find_quotes(d.text), found)
+        quotes = _resolve(d.text, find_quotes(d.text, lambda xs: parser.pipe(xs, batch_size=64)), found)
         speakers = [(q.speaker, d.text[q.span.source[0]:q.span.source[1]]) for q in quotes if q.span.source]
         out.append(Analysis(tuple(found), tuple(quotes), tuple(find_sources(d.text, speakers, by_name)),
                             tuple(find_places(d.text, found)), tuple(find_dates(d.text, d.published))))

@@ -20,3 +20,17 @@ def load_nlp(model: str, fast: bool = True) -> Language:
     nlp = spacy.load(model, exclude=list(FAST_DISABLE) if fast else [])
     nlp.max_length = 2_000_000
     return nlp
+
+
+# The quote pass needs dependencies only: no NER, no lemmas (cue verbs are matched by their inflected forms).
+PARSER_KEEP = ("tok2vec", "tagger", "parser")
+
+
+@lru_cache(maxsize=4)
+def load_parser(model: str) -> Language:
+    """Return the spaCy pipeline `model` with only tok2vec, tagger and parser, for the quote pass."""
+    import spacy
+
+    nlp = spacy.load(model, exclude=[n for n in (*FAST_DISABLE, "ner") if n not in PARSER_KEEP])
+    nlp.max_length = 2_000_000
+    return nlp

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from newsdesk.analyze.cues import cue_forms
+from newsdesk.analyze.reported import reported_speech
 from newsdesk.analyze.sentences import sentence_spans
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
+
+Parser = Callable[[Iterable[str]], Iterable["Doc"]]
 
 Span = tuple[int, int]
 
@@ -162,14 +171,51 @@ def _is_quote_only(text: str, s: int, e: int) -> bool:
     return bool(piece) and piece[0] in "“\"" and bool(_QUOTED.fullmatch(piece.rstrip(".")))
 
 
-def find_quotes(text: str) -> list[QuoteSpan]:
-    """Return the quotes of text with the span of their source mention and cue."""
+def _has_cue(text: str, s: int, e: int) -> bool:
+    """Tell whether text[s:e] holds a cue-verb form or "according to" (worth a parse)."""
+    forms = cue_forms()
+    return any(w.lower() in forms for w in _WORD.findall(text, s, e)) or "ccording to" in text[s:e]
+
+
+def _parsed(text: str, s: int, doc: Doc) -> list[QuoteSpan]:
+    out = []
+    for (c0, c1), source, (k0, k1) in reported_speech(doc):
+        content = _trim(text, s + c0, s + c1)
+        if content[1] <= content[0]:
+            continue
+        src = (s + source[0], s + source[1]) if source else None
+        out.append(QuoteSpan((content,), src, (s + k0, s + k1), _kind(text, (content,))))
+    return out
+
+
+def _direct(text: str, before: tuple[int, int] | None, s: int, e: int) -> QuoteSpan | None:
+    return _dashed(text, s, e) or _introduced(text, before, s, e) or _trailing(text, s, e)
+
+
+def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
+    """Return the quotes of text with the span of their source mention and cue; `parse` adds reported speech."""
+    sentences = sentence_spans(text)
+    docs: dict[int, Doc] = {}
+    if parse is not None:
+        wanted, before = [], None
+        for s, e in sentences:
+            if _direct(text, before, s, e) is None and _has_cue(text, s, e):
+                wanted.append((s, e))
+            before = (s, e)
+        docs = {s: doc for (s, _), doc in zip(wanted, parse(text[s:e] for s, e in wanted), strict=True)}
     out: list[QuoteSpan] = []
     previous: tuple[QuoteSpan, int] | None = None
     before: tuple[int, int] | None = None
-    for s, e in sentence_spans(text):
-        found = (_dashed(text, s, e) or _introduced(text, before, s, e) or _trailing(text, s, e)
-                 or _leading(text, s, e) or _according(text, s, e))
+    for s, e in sentences:
+        found = _direct(text, before, s, e)
+        if found is None and s in docs:
+            parsed = _parsed(text, s, docs[s])
+            if parsed:
+                out.extend(parsed)
+                before, previous = (s, e), None
+                continue
+        if found is None:
+            found = _leading(text, s, e) or _according(text, s, e)
         before = (s, e)
         if found is None and previous and _is_quote_only(text, s, e) and "\n" not in text[previous[1]:s]:
             prior = previous[0]  # a quote continued after ", she said."

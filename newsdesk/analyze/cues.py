@@ -1,0 +1,36 @@
+"""The cue-verb lexicon of reported speech: lemmas and every inflected form that maps back to them."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+_DATA = Path(__file__).parent / "data" / "cues.tsv"
+_IRREGULAR = {"say": ("said",), "tell": ("told",), "write": ("wrote", "written"), "think": ("thought",),
+              "find": ("found",), "show": ("shown",), "know": ("knew", "known"), "feel": ("felt",),
+              "understand": ("understood",), "learn": ("learnt",), "seek": ("sought",)}
+
+
+def _inflections(lemma: str) -> set[str]:
+    """Return the regular inflections of a verb lemma, plus its irregular ones."""
+    stem = lemma[:-1] if lemma.endswith("e") else lemma
+    third = lemma[:-1] + "ies" if lemma.endswith("y") and lemma[-2] not in "aeiou" else \
+        lemma + ("es" if lemma.endswith(("s", "sh", "ch", "x", "z", "o")) else "s")
+    past = lemma[:-1] + "ied" if lemma.endswith("y") and lemma[-2] not in "aeiou" else stem + "ed"
+    forms = {lemma, third, past, stem + "ing"}
+    if len(lemma) <= 4 and lemma[-1] not in "aeiouwyx" and lemma[-2] in "aeiou" and lemma[-3] not in "aeiou":
+        forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}  # plan -> planned
+    return forms | set(_IRREGULAR.get(lemma, ()))
+
+
+@lru_cache(maxsize=1)
+def cue_forms() -> dict[str, tuple[str, bool]]:
+    """Return {inflected form: (lemma, takes a plain object as its content)} for every cue verb."""
+    out: dict[str, tuple[str, bool]] = {}
+    for line in _DATA.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        lemma, kind = line.split("\t")
+        for form in _inflections(lemma):
+            out.setdefault(form, (lemma, kind == "o"))
+    return out

