@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from newsdesk.analyze.cues import cue_forms
+from newsdesk.analyze.direct import direct_quotes
 from newsdesk.analyze.reported import reported_speech
 from newsdesk.analyze.sentences import sentence_spans
 
@@ -194,7 +195,9 @@ def _direct(text: str, before: tuple[int, int] | None, s: int, e: int) -> QuoteS
 
 def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
     """Return the quotes of text with the span of their source mention and cue; `parse` adds reported speech."""
-    sentences = sentence_spans(text)
+    marked = [QuoteSpan(content, source, cue, "direct") for content, source, cue in direct_quotes(text)]
+    taken = [(q.content[0][0], q.content[-1][1]) for q in marked]
+    sentences = [(s, e) for s, e in sentence_spans(text) if not any(a < e and s < b for a, b in taken)]
     docs: dict[int, Doc] = {}
     if parse is not None:
         wanted, before = [], None
@@ -227,4 +230,4 @@ def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
             previous = (found, e) if found.kind == "direct" else None
         else:
             previous = None
-    return out
+    return sorted(out + marked, key=lambda q: q.content[0][0])

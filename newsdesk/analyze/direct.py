@@ -1,0 +1,92 @@
+"""Direct quotes found from quotation marks: a quoted passage with a speaker and cue right before or after it."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from newsdesk.analyze.cues import cue_forms
+
+Span = tuple[int, int]
+Found = tuple[tuple[Span, ...], Span | None, Span]  # content pieces, source, cue
+
+_QUOTED = re.compile(r"(?:(?<=^)|(?<=[\s(\[—―–-]))(?:“|\"|”|'')(?=\S)(?P<q>[^“”\"\n]+?)(?:”|\"|'')(?!\w)", re.M)
+_EXTRA = ("asks", "asked", "asking", "continued", "continues", "demanded", "sings", "sang", "chanted", "chanting",
+          "quipped", "shouted", "yelled", "exclaimed", "added", "adds", "concluded", "replied", "says", "said")
+_ADVERB = r"(?:(?:also|later|then|again|once|simply|just|recently|previously|\w+ly)\s+)?"
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    words = sorted(set(cue_forms()) | set(_EXTRA), key=len, reverse=True)
+    cue = "(?:" + "|".join(map(re.escape, words)) + ")"
+    after = re.compile(rf"^[\s,]*(?:[―—–-]\s*)?(?P<src>[^.!?;“”\"\n]{{1,80}}?)\s+{_ADVERB}(?P<cue>{cue})\b"
+                       rf"|^[\s,]*(?P<cue2>{cue})\s+(?P<src2>[A-Z][^.!?;:“”\"\n]{{1,100}}?)(?=\s*[.,;:]|$)")
+    dash = re.compile(r"^\s*[―—–]\s*(?P<src>[A-Z][^\n“”\"]{1,80}?)\s*\.?\s*$", re.M)
+    before = re.compile(rf"(?P<src>[^.!?;“”\"\n]{{1,100}}?)\s+{_ADVERB}(?P<cue>{cue})\b[^.!?;“”\"\n]{{0,40}}?[,:]?\s*$")
+    return after, dash, before
+
+
+def _trim_source(text: str, s: int, e: int) -> Span | None:
+    piece = text[s:e]
+    lead = re.match(r"\s*(?:(?:and|but|so|as|while|when|because|then|which|that)\s+)*", piece, re.I)
+    s += lead.end() if lead else 0
+    while e > s and text[e - 1] in " ,":
+        e -= 1
+    words = text[s:e].split()
+    if not words or len(words) > 14:
+        return None
+    return s, e
+
+
+def _piece(m: re.Match[str]) -> Span:
+    return m.start(), m.end()
+
+
+def direct_quotes(text: str) -> list[Found]:
+    """Return the direct quotes of text whose speaker and cue stand right next to the quoted passage."""
+    after, dash, before = _patterns()
+    out: list[Found] = []
+    quotes = list(_QUOTED.finditer(text))
+    used: set[int] = set()
+    for k, m in enumerate(quotes):
+        if k in used or len(m.group("q").split()) < 2:
+            continue
+        end_para = text.find("\n", m.end())
+        end_para = len(text) if end_para < 0 else end_para
+        tail = text[m.end():end_para]
+        pieces = [_piece(m)]
+        found = None
+        closed = m.group("q").rstrip()[-1:] in ",.?!…—–-" or tail[:1] == ","
+        if closed and (a := after.match(tail)) and not any(ch in tail[:a.end()] for ch in "“”\""):
+            if a.group("cue"):
+                src = _trim_source(text, m.end() + a.start("src"), m.end() + a.end("src"))
+                cue = (m.end() + a.start("cue"), m.end() + a.end("cue"))
+            else:
+                src = _trim_source(text, m.end() + a.start("src2"), m.end() + a.end("src2"))
+                cue = (m.end() + a.start("cue2"), m.end() + a.end("cue2"))
+            if src is not None:
+                found = (src, cue)
+                rest = m.end() + a.end()
+                nxt = quotes[k + 1] if k + 1 < len(quotes) else None
+                gap = text[rest:nxt.start()] if nxt else ""
+                if nxt and nxt.start() < end_para and re.fullmatch(r"[^“”\"\n]{0,60}?[.,:]\s*", gap) \
+                        and not after.match(text[nxt.end():end_para] or " "):
+                    pieces.append(_piece(nxt))  # "…,” she said. “…”
+                    used.add(k + 1)
+        elif (d := dash.match(tail)) and text[m.start()] in "“\"”":
+            base = m.end()
+            found = ((base + d.start("src"), base + d.end("src")), (base + d.start(), base + d.start("src")))
+        else:
+            start_para = text.rfind("\n", 0, m.start()) + 1
+            head = text[start_para:m.start()]
+            cut = max(head.rfind(". "), head.rfind("? "), head.rfind("! "), head.rfind("” "))
+            b = before.search(head, cut + 1 if cut >= 0 else 0)
+            introduced = head.rstrip()[-1:] in ",:" or (closed and len(m.group("q").split()) >= 5)
+            if b and introduced and not any(ch in head[b.start():] for ch in "“”\""):
+                src = _trim_source(text, start_para + b.start("src"), start_para + b.end("src"))
+                if src is not None:
+                    found = (src, (start_para + b.start("cue"), start_para + b.end("cue")))
+        if found is not None:
+            out.append((tuple(pieces), found[0], found[1]))
+    return out
