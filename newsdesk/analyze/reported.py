@@ -109,7 +109,11 @@ def reported_speech(doc: Doc) -> list[Found]:
         if entry[0] == "point" and not particles:
             continue
         cue_end = particles[0] if particles else tok
-        out.append((content, _source(tok), (tok.idx, cue_end.idx + len(cue_end.text))))
+        source = _source(tok)
+        after = [t for t in doc[cue_end.i + 1:] if not t.is_punct]
+        if content[1] <= tok.idx and (source is None or content[0] <= source[0] < content[1]) and len(after) >= 4:
+            source, content = content, _extent(after)  # "Jane Roe, a lawyer, said the plan fails": a misparse
+        out.append((content, source, (tok.idx, cue_end.idx + len(cue_end.text))))
     # "according to X, Y said Z": the saying is the statement, the agency only passes it on
     according = [a for a in _according(doc) if not any(a[0][0] <= cue[0] < a[0][1] for _, _, cue in out)]
     return according + out
