@@ -193,33 +193,42 @@ def _direct(text: str, before: tuple[int, int] | None, s: int, e: int) -> QuoteS
     return _dashed(text, s, e) or _introduced(text, before, s, e) or _trailing(text, s, e)
 
 
+def _overlaps(a: tuple[Span, ...], b: tuple[Span, ...]) -> bool:
+    return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
+
+
+def _clash(new: QuoteSpan, old: QuoteSpan) -> bool:
+    """Tell whether a parsed quote repeats one already found (same cue, or overlapping content)."""
+    same_cue = new.cue is not None and old.cue is not None and _overlaps((new.cue,), (old.cue,))
+    return same_cue or _overlaps(new.content, old.content)
+
+
 def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
     """Return the quotes of text with the span of their source mention and cue; `parse` adds reported speech."""
     marked = [QuoteSpan(content, source, cue, "direct") for content, source, cue in direct_quotes(text)]
     taken = [(q.content[0][0], q.content[-1][1]) for q in marked]
-    sentences = [(s, e) for s, e in sentence_spans(text) if not any(a < e and s < b for a, b in taken)]
+    sentences = sentence_spans(text)
     docs: dict[int, Doc] = {}
     if parse is not None:
-        wanted, before = [], None
-        for s, e in sentences:
-            if _direct(text, before, s, e) is None and _has_cue(text, s, e):
-                wanted.append((s, e))
-            before = (s, e)
+        wanted = [(s, e) for s, e in sentences if _has_cue(text, s, e)]
         docs = {s: doc for (s, _), doc in zip(wanted, parse(text[s:e] for s, e in wanted), strict=True)}
     out: list[QuoteSpan] = []
     previous: tuple[QuoteSpan, int] | None = None
     before: tuple[int, int] | None = None
     for s, e in sentences:
-        found = _direct(text, before, s, e)
-        if found is None and s in docs:
-            parsed = _parsed(text, s, docs[s])
-            if parsed:
-                out.extend(parsed)
-                before, previous = (s, e), None
-                continue
-        if found is None:
+        covered = any(a < e and s < b for a, b in taken)
+        found = None if covered else _direct(text, before, s, e)
+        parsed = _parsed(text, s, docs[s]) if s in docs else []
+        near = [q for q in marked if q.content[0][0] < e + 200 and s - 200 < q.content[-1][1]]
+        parsed = [p for p in parsed if not any(_clash(p, q) for q in [*near, *([found] if found else [])])]
+        out.extend(parsed)
+        if found is None and not parsed and not covered:
             found = _leading(text, s, e) or _according(text, s, e)
         before = (s, e)
+        if covered or parsed:
+            out.extend([found] if found else [])
+            previous = None
+            continue
         if found is None and previous and _is_quote_only(text, s, e) and "\n" not in text[previous[1]:s]:
             prior = previous[0]  # a quote continued after ", she said."
             out[-1] = QuoteSpan((*prior.content, _trim(text, s, e)), prior.source, prior.cue, prior.kind)
