@@ -102,6 +102,10 @@ def reported_speech(doc: Doc) -> list[Found]:
         if clause is None:
             continue
         content = _subtree(clause)
+        if clause.dep_ != "ccomp":  # "cited remarks … as examples of …": the object runs on with the verb's modifiers
+            tail = [c for c in tok.rights if c.i > clause.i and c.dep_ not in ("advcl", "conj", "cc", "punct", "ccomp")]
+            if tail:
+                content = (content[0], max(content[1], _subtree(tail[-1])[1]))
         words = [t for t in clause.subtree if not t.is_punct]
         if len(words) < 2:
             continue
