@@ -46,3 +46,12 @@ def test_cue_inside_a_quote_is_not_reported_speech(parse):
     text = "“I think we will win,” she said."
     found = _found(text, parse)
     assert len(found) == 1 and found[0][0] == "she"
+
+
+def test_direct_quote_interrupted_by_its_attribution():
+    text = ("“This is a disgusting day,” Rep. G.K. Butterfield (D-N.C.), head of the caucus, said. "
+            "“Donald Trump is a fraud.”\n\nShe called it a “scare quote” today.")
+    found = _found(text, None)
+    assert found[0][:2] == ("Rep. G.K. Butterfield (D-N.C.), head of the caucus", "said")
+    assert found[0][2].endswith("“Donald Trump is a fraud.”")
+    assert not any("scare quote" in content for _, _, content in found)

@@ -13,6 +13,8 @@ Found = tuple[tuple[Span, ...], Span | None, Span]  # content pieces, source, cu
 _QUOTED = re.compile(r"(?:(?<=^)|(?<=[\s(\[—―–-]))(?:“|\"|”|'')(?=\S)(?P<q>[^“”\"\n]+?)(?:”|\"|'')(?!\w)", re.M)
 _EXTRA = ("asks", "asked", "asking", "continued", "continues", "demanded", "sings", "sang", "chanted", "chanting",
           "quipped", "shouted", "yelled", "exclaimed", "added", "adds", "concluded", "replied", "says", "said")
+_ABBR = r"(?:(?<=Rep|Sen|Gov|Col|Mrs|Gen|Sgt|Inc)|(?<=Mr|Ms|Dr|Jr|Lt|St|Co)|(?<=\b[A-Z]))\."
+_NAME = rf"(?:[^.!?;“”\"\n]|{_ABBR})"
 _ADVERB = r"(?:(?:also|later|then|again|once|simply|just|recently|previously|\w+ly)\s+)?"
 
 
@@ -20,8 +22,8 @@ _ADVERB = r"(?:(?:also|later|then|again|once|simply|just|recently|previously|\w+
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     words = sorted(set(cue_forms()) | set(_EXTRA), key=len, reverse=True)
     cue = "(?:" + "|".join(map(re.escape, words)) + ")"
-    after = re.compile(rf"^[\s,]*(?:[―—–-]\s*)?(?P<src>[^.!?;“”\"\n]{{1,80}}?)\s+{_ADVERB}(?P<cue>{cue})\b"
-                       rf"|^[\s,]*(?P<cue2>{cue})\s+(?P<src2>[A-Z][^.!?;:“”\"\n]{{1,100}}?)(?=\s*[.,;:]|$)")
+    after = re.compile(rf"^[\s,]*(?:[―—–-]\s*)?(?P<src>{_NAME}{{1,200}}?)\s+{_ADVERB}(?P<cue>{cue})\b"
+                       rf"|^[\s,]*(?P<cue2>{cue})\s+(?P<src2>[A-Z](?:[^.!?;:“”\"\n]|{_ABBR}){{1,200}}?)(?=\s*[.,;:]|$)")
     dash = re.compile(r"^\s*[―—–]\s*(?P<src>[A-Z][^\n“”\"]{1,80}?)\s*\.?\s*$", re.M)
     before = re.compile(rf"(?P<src>[^.!?;“”\"\n]{{1,100}}?)\s+{_ADVERB}(?P<cue>{cue})\b[^.!?;“”\"\n]{{0,40}}?[,:]?\s*$")
     return after, dash, before
@@ -34,7 +36,7 @@ def _trim_source(text: str, s: int, e: int) -> Span | None:
     while e > s and text[e - 1] in " ,":
         e -= 1
     words = text[s:e].split()
-    if not words or len(words) > 14:
+    if not words or len(words) > 35:
         return None
     return s, e
 
@@ -57,7 +59,7 @@ def direct_quotes(text: str) -> list[Found]:
         tail = text[m.end():end_para]
         pieces = [_piece(m)]
         found = None
-        closed = m.group("q").rstrip()[-1:] in ",.?!…—–-" or tail[:1] == ","
+        closed = m.group("q").rstrip(" ’'‘")[-1:] in ",.?!…—–-" or tail[:1] == ","
         if closed and (a := after.match(tail)) and not any(ch in tail[:a.end()] for ch in "“”\""):
             if a.group("cue"):
                 src = _trim_source(text, m.end() + a.start("src"), m.end() + a.end("src"))
@@ -70,7 +72,7 @@ def direct_quotes(text: str) -> list[Found]:
                 rest = m.end() + a.end()
                 nxt = quotes[k + 1] if k + 1 < len(quotes) else None
                 gap = text[rest:nxt.start()] if nxt else ""
-                if nxt and nxt.start() < end_para and re.fullmatch(r"[^“”\"\n]{0,60}?[.,:]\s*", gap) \
+                if nxt and nxt.start() < end_para and re.fullmatch(r"[^“”\"\n]{0,200}?[.,:]\s*", gap) \
                         and not after.match(text[nxt.end():end_para] or " "):
                     pieces.append(_piece(nxt))  # "…,” she said. “…”
                     used.add(k + 1)
