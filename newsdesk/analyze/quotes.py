@@ -219,6 +219,8 @@ def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
         covered = any(a < e and s < b for a, b in taken)
         found = None if covered else _direct(text, before, s, e)
         parsed = _parsed(text, s, docs[s]) if s in docs else []
+        if parsed and found is not None and found.kind != "direct":
+            found = None  # the parse reads reported speech better than the comma patterns
         near = [q for q in marked if q.content[0][0] < e + 200 and s - 200 < q.content[-1][1]]
         parsed = [p for p in parsed if not any(_clash(p, q) for q in [*near, *([found] if found else [])])]
         out.extend(parsed)
