@@ -45,6 +45,19 @@ def _piece(m: re.Match[str]) -> Span:
     return m.start(), m.end()
 
 
+def _partial(text: str, cue_end: int, m: re.Match[str], end_para: int) -> Span:
+    """Return the content around a quote a cue introduces: words before it ("X says Y is a “…”") and after it."""
+    start, end = m.start(), m.end()
+    lead = text[cue_end:m.start()]
+    if re.search(r"\w", re.sub(r"^\W*(?:that\b)?", "", lead)) and not re.search(r"[.!?;]", lead):
+        start = cue_end + len(lead) - len(lead.lstrip(" ,:"))
+    rest = re.match(r"[^.!?;“”\"\n]*", text[m.end():end_para])
+    ended = m.group("q").rstrip(" ’'‘")[-1:] in ".?!…"
+    if rest and not ended and re.search(r"\w", rest.group()) and not _patterns()[0].match(text[m.end():end_para]):
+        end = m.end() + len(rest.group().rstrip(" ,"))
+    return start, end
+
+
 def direct_quotes(text: str) -> list[Found]:
     """Return the direct quotes of text whose speaker and cue stand right next to the quoted passage."""
     after, dash, before = _patterns()
@@ -88,7 +101,9 @@ def direct_quotes(text: str) -> list[Found]:
             if b and introduced and not any(ch in head[b.start():] for ch in "“”\""):
                 src = _trim_source(text, start_para + b.start("src"), start_para + b.end("src"))
                 if src is not None:
-                    found = (src, (start_para + b.start("cue"), start_para + b.end("cue")))
+                    cue_end = start_para + b.end("cue")
+                    found = (src, (start_para + b.start("cue"), cue_end))
+                    pieces = [_partial(text, cue_end, m, end_para)]
         if found is not None:
             out.append((tuple(pieces), found[0], found[1]))
     return out

@@ -205,7 +205,7 @@ def _clash(new: QuoteSpan, old: QuoteSpan) -> bool:
 
 def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
     """Return the quotes of text with the span of their source mention and cue; `parse` adds reported speech."""
-    marked = [QuoteSpan(content, source, cue, "direct") for content, source, cue in direct_quotes(text)]
+    marked = [QuoteSpan(content, source, cue, _kind(text, content)) for content, source, cue in direct_quotes(text)]
     taken = [(q.content[0][0], q.content[-1][1]) for q in marked]
     sentences = sentence_spans(text)
     docs: dict[int, Doc] = {}
