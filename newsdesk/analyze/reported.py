@@ -118,6 +118,8 @@ def reported_speech(doc: Doc) -> list[Found]:
         if content[1] <= tok.idx and (source is None or content[0] <= source[0] < content[1]) and len(after) >= 4:
             source, content = content, _extent(after)  # "Jane Roe, a lawyer, said the plan fails": a misparse
         out.append((content, source, (tok.idx, cue_end.idx + len(cue_end.text))))
+    # "X said Y doubted Z": the inner cue belongs to the outer statement's content
+    out = [f for f in out if not any(o is not f and o[0][0] <= f[2][0] < o[0][1] for o in out)]
     # "according to X, Y said Z": the saying is the statement, the agency only passes it on
     according = [a for a in _according(doc) if not any(a[0][0] <= cue[0] < a[0][1] for _, _, cue in out)]
     return according + out
