@@ -24,11 +24,14 @@ from newsdesk.backfill import BackfillOptions, backfill
 from newsdesk.backfill.ranges import is_splittable, next_record, plan_jobs
 from newsdesk.backfill.records import iter_range
 from newsdesk.ingest.warc import iter_warc
+from newsdesk.pipeline import PipelineOptions
 from newsdesk.store import Store, open_store
 from newsdesk.store.tables import articles
 from tests.conftest import ROOT, need_shared
 
 CHUNK = 48 * 1024  # several tasks per test file
+# analysis has its own tests; here it would only slow down the checks of reading, splitting and restarting
+STAGES = PipelineOptions(analyze=None)
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,7 @@ def archives(tmp_path_factory: pytest.TempPathFactory) -> Archives:
     _write_warc(clean, pages[:60] + pages[60:][:19] + pages[60:][20:-1], extras=True)
     paths = [str(first), str(second)]
     store = open_store(str(folder / "plain.db"))
-    report = pipeline.process_items(store, iter_warc(str(clean)))
+    report = pipeline.process_items(store, iter_warc(str(clean)), options=STAGES)
     with store.engine.connect() as connection:
         urls = frozenset(connection.execute(select(articles.c.url)).scalars())
     store.close()
@@ -140,7 +143,7 @@ def test_next_record_finds_record_starts(archives: Archives) -> None:
 
 def _check_complete(store: Store, archives: Archives, workers: int) -> None:
     summary = backfill(store, store.engine.url.render_as_string(hide_password=False), archives.paths,
-                       BackfillOptions(workers=workers, chunk_bytes=CHUNK, batch_size=10))
+                       BackfillOptions(workers=workers, chunk_bytes=CHUNK, batch_size=10, stages=STAGES))
     assert summary.complete and not summary.failures
     assert summary.progress.jobs_total > 4
     counts = summary.progress.counts
@@ -154,15 +157,22 @@ def _check_complete(store: Store, archives: Archives, workers: int) -> None:
     assert counts.stored == len(archives.urls) - refused == store.count_articles()
     assert set(stored) <= archives.urls and set(stored.values()) == {1}
     again = backfill(store, store.engine.url.render_as_string(hide_password=False), archives.paths,
-                     BackfillOptions(workers=workers, chunk_bytes=CHUNK))
+                     BackfillOptions(workers=workers, chunk_bytes=CHUNK, stages=STAGES))
     assert again.this_run.seen == 0 and again.resumed_jobs == summary.progress.jobs_total
     assert store.count_articles() == len(archives.urls)
 
 
 def test_backfill_on_sqlite_runs_one_local_writer(archives: Archives, tmp_path: Path) -> None:
-    store = open_store(str(tmp_path / "bf.db"))
+    db = str(tmp_path / "bf.db")
+    store = open_store(db)
     _check_complete(store, archives, workers=2)  # two asked for, one used: SQLite has one writer
     store.close()
+    run = _start(["-m", "newsdesk", "backfill", *archives.paths, "--db", db, "--workers", "2"])
+    output = run.communicate(timeout=60)[0].decode()
+    assert run.returncode == 0, output
+    assert "SQLite allows one writer" in output and "resumed from an earlier run" in output
+    assert f"{archives.records} records seen" in output
+    assert "skipped: 1 HTTP status 404" in output and "error: 1 TruncatedError" in output
 
 
 def test_backfill_on_postgresql_with_two_workers(archives: Archives, db_url: str) -> None:
@@ -173,26 +183,36 @@ def test_backfill_on_postgresql_with_two_workers(archives: Archives, db_url: str
     store.close()
 
 
-def _cli(args: list[str]) -> subprocess.Popen[bytes]:
+RUNNER = f"""
+import sys
+from newsdesk.backfill import BackfillOptions, backfill
+from newsdesk.pipeline import PipelineOptions
+from newsdesk.store import open_store
+db, paths = sys.argv[1], sys.argv[2:]
+options = BackfillOptions(workers=2, chunk_bytes={CHUNK}, batch_size=3, stages=PipelineOptions(analyze=None))
+if __name__ == "__main__":
+    backfill(open_store(db, upgrade=False), db, paths, options)
+"""
+
+
+def _start(args: list[str]) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.Popen([sys.executable, "-m", "newsdesk", "backfill", *args], cwd=ROOT, env=env,
+    return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def test_killed_backfill_resumes_and_stores_every_article_once(archives: Archives, db_url: str) -> None:
     if db_url.startswith("sqlite"):
         pytest.skip("killing mid-run is tested on PostgreSQL, with worker processes")
-    args = [*archives.paths, "--db", db_url, "--workers", "2", "--chunk-mb", str(CHUNK / 2**20), "--batch-size", "3"]
     store = open_store(db_url, upgrade=False)
-    first = _cli(args)
+    first = _start(["-c", RUNNER, db_url, *archives.paths])
     deadline = time.monotonic() + 60
     while not any(job.counts.seen for job in store.backfill_jobs()) and time.monotonic() < deadline:
         time.sleep(0.05)
     os.killpg(first.pid, signal.SIGKILL)  # the client and its local workers, mid-run
     first.wait()
-    partial = store.backfill_jobs()
-    assert not all(job.done for job in partial), "the first run ended before it could be killed"
-    second = _cli(args)
+    assert not all(job.done for job in store.backfill_jobs()), "the first run ended before it could be killed"
+    second = _start(["-c", RUNNER, db_url, *archives.paths])
     output = second.communicate(timeout=120)[0].decode()
     assert second.returncode == 0, output
     jobs = store.backfill_jobs()
@@ -201,5 +221,4 @@ def test_killed_backfill_resumes_and_stores_every_article_once(archives: Archive
     stored = Counter(_stored_urls(store))
     assert set(stored) <= archives.urls and set(stored.values()) == {1}
     assert len(stored) == len(archives.urls) - sum(job.counts.error_kinds.get("StoreError", 0) for job in jobs)
-    assert "resumed from an earlier run" in output
     store.close()

@@ -18,7 +18,7 @@ from distributed import Client, Future, LocalCluster, wait
 from newsdesk.backfill.ranges import DEFAULT_CHUNK, plan_jobs
 from newsdesk.backfill.task import TaskOptions, run_job
 from newsdesk.errors import InputError
-from newsdesk.extract import ExtractOptions
+from newsdesk.pipeline import PipelineOptions
 from newsdesk.store import Store
 from newsdesk.store.backfill import BackfillJob, JobCounts
 
@@ -34,7 +34,7 @@ class BackfillOptions:
     chunk_bytes: int = DEFAULT_CHUNK
     batch_size: int = 50
     max_bytes: int = 5_000_000
-    extract_options: ExtractOptions | None = None
+    stages: PipelineOptions | None = None
     retries: int = 2
 
 
@@ -115,7 +115,7 @@ def backfill(
     started = time.monotonic()
     jobs = prepare_jobs(store, paths, options.chunk_bytes)
     pending = [job for job in jobs if not job.done]
-    task_options = TaskOptions(db_url, options.batch_size, options.max_bytes, options.extract_options)
+    task_options = TaskOptions(db_url, options.batch_size, options.max_bytes, options.stages)
     this_run = JobCounts()
     failures: list[str] = []
     with dask_client(store, options) as client:

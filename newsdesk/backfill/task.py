@@ -10,7 +10,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from newsdesk import pipeline
 from newsdesk.backfill.records import iter_batches
 from newsdesk.errors import InputError, NewsdeskError, StoreError
-from newsdesk.extract import ExtractOptions
 from newsdesk.ingest.files import Item
 from newsdesk.model import ExtractionStatus
 from newsdesk.store import Store, open_store
@@ -23,12 +22,12 @@ _STATUSES = {str(status) for status in ExtractionStatus}
 
 @dataclass(frozen=True, slots=True)
 class TaskOptions:
-    """What every task of a backfill needs: where to write, how many records per batch, stage options."""
+    """What every task of a backfill needs: where to write, how many records per batch, which stages run how."""
 
     db_url: str
     batch_size: int = 50
     max_bytes: int = 5_000_000
-    extract_options: ExtractOptions | None = None
+    stages: pipeline.PipelineOptions | None = None
 
 
 def worker_store(db_url: str) -> Store:
@@ -49,23 +48,23 @@ def run_job(path: str, start_offset: int, options: TaskOptions) -> JobCounts:
     batches = iter_batches(job.path, job.next_offset, job.end_offset, size=options.batch_size,
                            max_bytes=options.max_bytes)
     for batch, next_offset, last in batches:
-        counts = counts_of(process_batch(store, batch, options.extract_options))
+        counts = counts_of(process_batch(store, batch, options.stages))
         job = store.checkpoint_backfill_job(job, next_offset, counts, done=last)
         added = added.plus(counts)
     return added
 
 
-def process_batch(store: Store, batch: list[Item], extract_options: ExtractOptions | None) -> pipeline.Report:
+def process_batch(store: Store, batch: list[Item], options: pipeline.PipelineOptions | None) -> pipeline.Report:
     """Run the pipeline on a batch; when the database refuses it, on each record alone, so one bad row costs itself."""
     try:
-        return pipeline.process_items(store, batch, extract_options=extract_options)
+        return pipeline.process_items(store, batch, options=options)
     except StoreError:
         if not _database_answers(store):
             raise  # the database is down: fail the task, and a rerun resumes at the last checkpoint
     report = pipeline.Report()
     for item in batch:
         try:
-            report.add(pipeline.process_items(store, [item], extract_options=extract_options))
+            report.add(pipeline.process_items(store, [item], options=options))
         except StoreError as exc:
             report.seen += 1
             report.errors.append(exc)

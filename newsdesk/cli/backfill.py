@@ -13,6 +13,7 @@ from newsdesk import settings
 from newsdesk.backfill import BackfillOptions, BackfillProgress, BackfillSummary, backfill, warc_paths
 from newsdesk.cli.app import DbOption, app, console, fail, setup_logging
 from newsdesk.errors import NewsdeskError
+from newsdesk.pipeline import PipelineOptions
 from newsdesk.store import Store, open_store
 
 
@@ -48,8 +49,8 @@ def backfill_command(
         raise fail(str(exc)) from exc
     if store.backend == "sqlite" and (workers > 1 or scheduler):
         console.print("SQLite allows one writer: backfilling with one local worker (use PostgreSQL to scale out).")
-    options = BackfillOptions(scheduler, workers, int(chunk_mb * 1024 * 1024), batch_size, config.max_bytes,
-                              config.extract_options())
+    stages = PipelineOptions(extract=config.extract_options())
+    options = BackfillOptions(scheduler, workers, int(chunk_mb * 1024 * 1024), batch_size, config.max_bytes, stages)
     db_url = store.engine.url.render_as_string(hide_password=False)
     try:
         summary = _run_with_progress(store, db_url, paths, options)

@@ -1,0 +1,168 @@
+"""Backfill speed and memory: records/s of one plain process, and of Dask with 1 and 2 workers, on PostgreSQL.
+
+    python bench/backfill.py [--records 2000] [--big-mb 1024] [--pg URL]
+
+Builds WARC files under /tmp from the dev pages, repeated under new hosts (and without canonical links)
+so that every record is a new article; deletes them after. Cluster start-up is timed apart from the
+run itself. With --big-mb, a 2-worker backfill of a file that large reports each worker's peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import os
+import resource
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from distributed import Client, LocalCluster
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from newsdesk import pipeline
+from newsdesk.backfill import BackfillOptions, backfill
+from newsdesk.ingest.warc import iter_warc
+from newsdesk.store import open_store
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT.parent / "shared" / "corpora" / "article-extraction" / "dev" / "html"
+PG = os.environ.get("NEWSDESK_TEST_PG", "postgresql+psycopg://newsdesk:newsdesk@127.0.0.1:5432/newsdesk")
+
+
+def make_warc(path: Path, *, records: int | None = None, megabytes: int | None = None) -> int:
+    """Write a gzipped WARC of dev pages, each copy under its own host; return how many records it holds."""
+    pages = [gzip.decompress(p.read_bytes()).replace(b"canonical", b"canonicx").replace(b"og:url", b"og:urx")
+             for p in sorted(CORPUS.glob("*.html.gz"))]
+    headers = [("Content-Type", "text/html; charset=utf-8")]
+    count = 0
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        while (records is None or count < records) and (megabytes is None or stream.tell() < megabytes << 20):
+            body = pages[count % len(pages)]
+            url = f"https://copy{count // len(pages)}.site{count % len(pages)}.example/news/{count}"
+            http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http))
+            count += 1
+    return count
+
+
+@contextmanager
+def fresh_db(name: str) -> Iterator[str]:
+    """Yield the URL of a new, migrated PostgreSQL database, dropped afterwards."""
+    admin = create_engine(PG, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(PG).set(database=name).render_as_string(hide_password=False)
+    open_store(url).close()
+    try:
+        yield url
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def plain(path: Path) -> float:
+    """Return records/s of the pipeline in this process, without Dask."""
+    with fresh_db("bench_plain") as url:
+        store = open_store(url, upgrade=False)
+        start = time.perf_counter()
+        report = pipeline.process_items(store, iter_warc(str(path)))
+        seconds = time.perf_counter() - start
+        store.close()
+    return report.seen / seconds
+
+
+def _peak_rss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def _rss() -> int:
+    import psutil
+
+    return int(psutil.Process().memory_info().rss)
+
+
+def on_dask(path: Path, workers: int, chunk_mb: int, watch: bool = False) -> dict[str, object]:
+    """Return records/s, start-up seconds and worker memory of a backfill on a local cluster of workers."""
+    started = time.perf_counter()
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        client.run(lambda: __import__("newsdesk.backfill.task"))  # the imports a first task would pay for
+        startup = time.perf_counter() - started
+        samples: list[int] = []
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.wait(2.0):
+                samples.append(max(client.run(_rss).values()))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        if watch:
+            sampler.start()
+        with fresh_db(f"bench_dask{workers}") as url:
+            store = open_store(url, upgrade=False)
+            options = BackfillOptions(scheduler=cluster.scheduler_address, chunk_bytes=chunk_mb << 20)
+            start = time.perf_counter()
+            summary = backfill(store, url, [str(path)], options)
+            seconds = time.perf_counter() - start
+            stop.set()
+            store.close()
+        peaks = sorted(client.run(_peak_rss).values())
+    assert summary.complete, summary.failures
+    return {"rate": summary.this_run.seen / seconds, "startup": startup, "seconds": seconds,
+            "records": summary.this_run.seen, "stored": summary.this_run.stored, "peaks": peaks, "samples": samples}
+
+
+def mib(value: int) -> str:
+    """Return bytes as MiB."""
+    return f"{value / 2**20:.0f} MiB"
+
+
+def main() -> None:
+    """Print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--records", type=int, default=2000)
+    parser.add_argument("--big-mb", type=int, default=0, help="also backfill a WARC this large on 2 workers")
+    args = parser.parse_args()
+    print(f"load average before: {os.getloadavg()}")
+    with tempfile.TemporaryDirectory(prefix="newsdesk-bench-") as folder:
+        small = Path(folder) / "small.warc.gz"
+        count = make_warc(small, records=args.records)
+        print(f"WARC: {count} records, {mib(small.stat().st_size)}")
+        base = plain(small)
+        one = on_dask(small, 1, chunk_mb=8)
+        two = on_dask(small, 2, chunk_mb=8)
+        print(f"plain process: {base:.1f} records/s")
+        for name, run in (("1 worker", one), ("2 workers", two)):
+            print(f"dask {name}: {run['rate']:.1f} records/s ({run['records']} in {run['seconds']:.1f}s,"
+                  f" start-up {run['startup']:.1f}s), peak RSS per worker {[mib(p) for p in run['peaks']]}")
+        print(f"2 workers / 1 worker: {two['rate'] / one['rate']:.2f}x;"  # type: ignore[operator]
+              f" 2 workers / plain: {two['rate'] / base:.2f}x;"  # type: ignore[operator]
+              f" Dask overhead (1 worker vs plain): {100 * (1 - one['rate'] / base):.1f}%")  # type: ignore[operator]
+        print(f"load average after small runs: {os.getloadavg()}")
+        small.unlink()
+        if args.big_mb:
+            big = Path(folder) / "big.warc.gz"
+            count = make_warc(big, megabytes=args.big_mb)
+            print(f"big WARC: {count} records, {mib(big.stat().st_size)}")
+            run = on_dask(big, 2, chunk_mb=64, watch=True)
+            samples = run["samples"]
+            print(f"big, 2 workers: {run['rate']:.1f} records/s, {run['records']} records in {run['seconds']:.0f}s;"
+                  f" peak RSS per worker {[mib(p) for p in run['peaks']]};"  # type: ignore[attr-defined]
+                  f" largest worker RSS at 10/50/90% of the run:"
+                  f" {[mib(samples[int(len(samples) * f)]) for f in (0.1, 0.5, 0.9)] if samples else 'n/a'}")
+            print(f"load average after big run: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
