@@ -12,6 +12,7 @@ COMMAND_MODULES = [
     "newsdesk.cli.extract",
     "newsdesk.cli.sites",
     "newsdesk.cli.analyze",
+    "newsdesk.cli.backfill",
 ]
 
 for _name in COMMAND_MODULES:
