@@ -20,7 +20,8 @@ _ADVERB = r"(?:(?:also|later|then|again|once|simply|just|recently|previously|\w+
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    words = sorted(set(cue_forms()) | set(_EXTRA), key=len, reverse=True)
+    words = sorted({w for w, (_, takes_object) in cue_forms().items() if not takes_object} | set(_EXTRA),
+                   key=len, reverse=True)
     cue = "(?:" + "|".join(map(re.escape, words)) + ")"
     after = re.compile(rf"^[\s,]*(?:[―—–-]\s*)?(?P<src>{_NAME}{{1,200}}?)\s+{_ADVERB}(?P<cue>{cue})\b"
                        rf"|^[\s,]*(?P<cue2>{cue})\s+(?P<src2>[A-Z](?:[^.!?;:“”\"\n]|{_ABBR}){{1,200}}?)(?=\s*[.,;:]|$)")
