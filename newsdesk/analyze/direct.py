@@ -12,7 +12,8 @@ Found = tuple[tuple[Span, ...], Span | None, Span]  # content pieces, source, cu
 
 _QUOTED = re.compile(r"(?:(?<=^)|(?<=[\s(\[—―–-]))(?:“|\"|”|'')(?=\S)(?P<q>[^“”\"\n]+?)(?:”|\"|'')(?!\w)", re.M)
 _EXTRA = ("asks", "asked", "asking", "continued", "continues", "demanded", "sings", "sang", "chanted", "chanting",
-          "quipped", "shouted", "yelled", "exclaimed", "added", "adds", "concluded", "replied", "says", "said")
+          "quipped", "shouted", "yelled", "yells",
+          "reads", "read", "tweets", "tweeted", "exclaimed", "added", "adds", "concluded", "replied", "says", "said")
 _ABBR = r"(?:(?<=Rep|Sen|Gov|Col|Mrs|Gen|Sgt|Inc)|(?<=Mr|Ms|Dr|Jr|Lt|St|Co)|(?<=\b[A-Z]))\."
 _NAME = rf"(?:[^.!?;“”\"\n]|{_ABBR})"
 _ADVERB = r"(?:(?:also|later|then|again|once|simply|just|recently|previously|\w+ly)\s+)?"
@@ -24,7 +25,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
                    key=len, reverse=True)
     cue = "(?:" + "|".join(map(re.escape, words)) + ")"
     after = re.compile(rf"^[\s,]*(?:[―—–-]\s*)?(?P<src>{_NAME}{{1,200}}?)\s+{_ADVERB}(?P<cue>{cue})\b"
-                       rf"|^[\s,]*(?P<cue2>{cue})\s+(?P<src2>[A-Z](?:[^.!?;:“”\"\n]|{_ABBR}){{1,200}}?)(?=\s*[.,;:]|$)")
+                       rf"|^[\s,]*(?P<cue2>{cue})\s+(?P<src2>(?:the\s+)?[A-Z](?:[^.!?;:“”\"\n]|{_ABBR}){{1,200}}?)(?=\s*[.,;:]|$)")
     dash = re.compile(r"^\s*[―—–]\s*(?P<src>[A-Z][^\n“”\"]{1,80}?)\s*\.?\s*$", re.M)
     before = re.compile(rf"(?P<src>[^.!?;“”\"\n]{{1,100}}?)\s+{_ADVERB}(?P<cue>{cue})\b[^.!?;“”\"\n]{{0,40}}?[,:]?\s*$")
     return after, dash, before
