@@ -135,3 +135,12 @@ def test_over_long_fields_are_cut_the_same_on_every_backend(store: Store) -> Non
     saved = store.save_articles([article])[0]
     back = store.get_article(saved.id)
     assert back is not None and len(back.section) == 255 and len(back.lang) == 16
+
+
+def test_duplicates_inside_one_batch_are_stored_once(store: Store) -> None:
+    body = "One text that a site serves under two addresses, both in the same batch."
+    twin = make_article(2, text=body)
+    results = store.save_articles([make_article(1, text=body), twin, make_article(1, text=body), make_article(3)])
+    assert [r.created for r in results] == [True, False, False, True]
+    assert results[0].id == results[1].id == results[2].id
+    assert store.count_articles() == 2

@@ -99,61 +99,85 @@ def article_from_row(row: Any) -> Article:
     )
 
 
+def _page_keys(row: dict[str, Any]) -> tuple[tuple[str, ...], ...]:
+    """The keys under which a stored page is the same page: its URL, and its site with its text."""
+    return (("url", row["url"]), ("text", row["domain"], row["content_hash"]))
+
+
 class ArticleStore:
     """Methods of Store for articles and outlets."""
 
     engine: Engine
 
-    def _insert(self, connection: Connection) -> Any:
+    def _insert(self, connection: Connection, table: Any = articles) -> Any:
         dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-        return dialect.insert(articles)
+        return dialect.insert(table)
 
     def save_articles(self, batch: list[Article]) -> list[SaveResult]:
         """Store each article unless the same page (URL or same site's same text) is already there."""
-        results: list[SaveResult] = []
         try:
             with self.engine.begin() as connection:
-                for article in batch:
-                    results.append(self._save_one(connection, article))
+                return self._save_batch(connection, batch)
         except SQLAlchemyError as exc:
             raise StoreError(f"saving {len(batch)} articles failed: {exc}") from exc
+
+    def _save_batch(self, connection: Connection, batch: list[Article]) -> list[SaveResult]:
+        rows = [article_row(article) for article in batch]
+        known = self._existing_ids(connection, rows)
+        outlet_ids = self._outlet_ids(connection, {r["domain"]: r["site_name"] for r in rows if r["domain"]})
+        now = datetime.now(UTC)
+        first_of: dict[tuple[str, ...], int] = {}  # page key → index of its first row in this batch
+        new_rows: list[dict[str, Any]] = []
+        for index, row in enumerate(rows):
+            keys = _page_keys(row)
+            if any(key in known for key in keys) or any(key in first_of for key in keys):
+                continue
+            first_of.update(dict.fromkeys(keys, index))
+            new_rows.append({**row, "outlet_id": outlet_ids.get(row["domain"]), "ingested_at": now})
+        created: dict[str, int] = {}
+        if new_rows:
+            statement = self._insert(connection).on_conflict_do_nothing().returning(articles.c.id, articles.c.url)
+            created = {r.url: int(r.id) for r in connection.execute(statement, new_rows)}
+        if len(created) < len(new_rows):  # another writer stored some of them meanwhile
+            known.update(self._existing_ids(connection, rows))
+        results = []
+        for row in rows:
+            new_id = created.pop(row["url"], None)
+            if new_id is not None:
+                results.append(SaveResult(new_id, True, row["url"]))
+                for key in _page_keys(row):
+                    known.setdefault(key, new_id)
+                continue
+            found = next((known[key] for key in _page_keys(row) if key in known), None)
+            if found is None:
+                raise StoreError("article vanished after a conflicting insert", input=row["url"])
+            results.append(SaveResult(found, False, row["url"]))
         return results
 
-    def _save_one(self, connection: Connection, article: Article) -> SaveResult:
-        existing = self._find_existing(connection, article)
-        if existing is not None:
-            return SaveResult(existing, False, article.key_url)
-        row = article_row(article)
-        row["outlet_id"] = self._outlet_id(connection, article.domain, article.site_name)
-        row["ingested_at"] = datetime.now(UTC)
-        statement = self._insert(connection).values(**row).on_conflict_do_nothing()
-        result = connection.execute(statement.returning(articles.c.id))
-        new_id = result.scalar()
-        if new_id is None:  # lost a race with another writer: the row is there now
-            found = self._find_existing(connection, article)
-            if found is None:
-                raise StoreError("article vanished after a conflicting insert", input=article.key_url)
-            return SaveResult(found, False, article.key_url)
-        return SaveResult(int(new_id), True, article.key_url)
+    def _existing_ids(self, connection: Connection, rows: list[dict[str, Any]]) -> dict[tuple[str, ...], int]:
+        """Return the ids of stored articles sharing a URL or a (site, text hash) with rows."""
+        urls = list({r["url"] for r in rows})
+        hashes = list({r["content_hash"] for r in rows})
+        query = select(articles.c.id, articles.c.url, articles.c.domain, articles.c.content_hash).where(
+            or_(articles.c.url.in_(urls), articles.c.content_hash.in_(hashes))
+        )
+        found: dict[tuple[str, ...], int] = {}
+        for r in connection.execute(query):
+            found[("url", r.url)] = int(r.id)
+            found.setdefault(("text", r.domain, r.content_hash), int(r.id))
+        return found
 
-    def _find_existing(self, connection: Connection, article: Article) -> int | None:
-        same_url = articles.c.url == article.key_url
-        same_text = (articles.c.domain == article.domain) & (articles.c.content_hash == article.content_hash)
-        query = select(articles.c.id).where(or_(same_url, same_text)).limit(1)
-        found = connection.execute(query).scalar()
-        return None if found is None else int(found)
-
-    def _outlet_id(self, connection: Connection, domain: str, name: str) -> int | None:
-        if not domain:
-            return None
-        domain, name = domain[:255], name[:255]
-        found = connection.execute(select(outlets.c.id).where(outlets.c.domain == domain)).scalar()
-        if found is not None:
-            return int(found)
-        dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-        values = {"domain": domain, "name": name or domain}
-        connection.execute(dialect.insert(outlets).values(**values).on_conflict_do_nothing())
-        return int(connection.execute(select(outlets.c.id).where(outlets.c.domain == domain)).scalar_one())
+    def _outlet_ids(self, connection: Connection, names: dict[str, str]) -> dict[str, int]:
+        """Return the outlet id of each domain, creating the outlets not seen before."""
+        if not names:
+            return {}
+        query = select(outlets.c.id, outlets.c.domain).where(outlets.c.domain.in_(list(names)))
+        found = {r.domain: int(r.id) for r in connection.execute(query)}
+        missing = [{"domain": d, "name": (n or d)[:255]} for d, n in names.items() if d not in found]
+        if missing:
+            connection.execute(self._insert(connection, outlets).on_conflict_do_nothing(), missing)
+            found.update({r.domain: int(r.id) for r in connection.execute(query)})
+        return found
 
     def get_article(self, article_id: int) -> Article | None:
         """Return the article with this id, or None."""
