@@ -203,6 +203,11 @@ def _clash(new: QuoteSpan, old: QuoteSpan) -> bool:
     return same_cue or _overlaps(new.content, old.content)
 
 
+def _inside_any(s: int, e: int, taken: list[Span]) -> bool:
+    """Tell whether a direct quote's content covers most of text[s:e] (its parse adds nothing)."""
+    return any(max(0, min(e, b) - max(s, a)) >= 0.6 * (e - s) for a, b in taken)
+
+
 def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
     """Return the quotes of text with the span of their source mention and cue; `parse` adds reported speech."""
     marked = [QuoteSpan(content, source, cue, _kind(text, content)) for content, source, cue in direct_quotes(text)]
@@ -210,7 +215,7 @@ def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
     sentences = sentence_spans(text)
     docs: dict[int, Doc] = {}
     if parse is not None:
-        wanted = [(s, e) for s, e in sentences if _has_cue(text, s, e)]
+        wanted = [(s, e) for s, e in sentences if _has_cue(text, s, e) and not _inside_any(s, e, taken)]
         docs = {s: doc for (s, _), doc in zip(wanted, parse(text[s:e] for s, e in wanted), strict=True)}
     out: list[QuoteSpan] = []
     previous: tuple[QuoteSpan, int] | None = None

@@ -32,6 +32,16 @@ def _subtree(token: Token, stop: Token | None = None) -> Span:
     return _extent(toks) if toks else (token.idx, token.idx + len(token.text))
 
 
+def _mention(subject: Token, verb: Token) -> Span:
+    """Return the subject's words before the verb, without its relative or participle clauses."""
+    clauses = {t.i for c in subject.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
+    toks = [t for t in subject.subtree if t.i < verb.i and t.i not in clauses]
+    while toks and (toks[-1].is_punct or toks[-1].dep_ == "cc"):
+        toks.pop()
+    toks = [t for t in toks if t.i >= toks[0].i] if toks else []
+    return _extent(toks) if toks else (subject.idx, subject.idx + len(subject.text))
+
+
 def _source(verb: Token) -> Span | None:
     """Return the span of the subject of verb, borrowed from the governing verb for participles and conjuncts."""
     node = verb
@@ -39,7 +49,7 @@ def _source(verb: Token) -> Span | None:
         subjects = [c for c in node.children if c.dep_ in _SUBJECTS]
         if subjects:
             subj = subjects[0]
-            return _subtree(subj, stop=verb) if subj.i < verb.i else (subj.idx, subj.idx + len(subj.text))
+            return _mention(subj, verb) if subj.i < verb.i else (subj.idx, subj.idx + len(subj.text))
         if node.dep_ in ("advcl", "conj", "xcomp") and node.head is not node:
             node = node.head
             continue
