@@ -246,4 +246,6 @@ def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
             previous = (found, e) if found.kind == "direct" else None
         else:
             previous = None
-    return sorted(out + marked, key=lambda q: q.content[0][0])
+    # a statement whose speaker the sentence does not name is rarely reported speech ("to be elected", "rules")
+    named = [q for q in out if q.source is not None or q.kind == "direct"]
+    return sorted(named + marked, key=lambda q: q.content[0][0])
