@@ -15,6 +15,7 @@ Found = tuple[Span, Span | None, Span]  # content, source, cue (offsets into the
 _SUBJECTS = ("nsubj", "csubj")
 _CLAUSES = ("ccomp", "xcomp")
 _OBJECTS = ("dobj",)
+_PREPS = frozenset(("for", "against"))
 _SKIP_HEADS = ("amod", "compound", "acl")  # "the so-called ...", "a promised tax cut": adjectives, not speech
 
 
@@ -69,6 +70,10 @@ def _content(verb: Token, with_object: bool) -> Token | None:
         found = [c for c in verb.children if c.dep_ in _OBJECTS]
         if found:
             return found[0]
+    for prep in verb.rights:  # "called for more investment", "railed against super PACs"
+        if prep.dep_ == "prep" and prep.lower_ in _PREPS and prep.i <= verb.i + 2:
+            objects = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
+            return objects[0] if objects else None
     return None
 
 
