@@ -15,7 +15,7 @@ Found = tuple[Span, Span | None, Span]  # content, source, cue (offsets into the
 _SUBJECTS = ("nsubj", "csubj")
 _CLAUSES = ("ccomp", "xcomp")
 _OBJECTS = ("dobj",)
-_PREPS = frozenset(("for", "against"))
+_PREPS = frozenset(("for", "against", "about", "of", "on"))
 _SKIP_HEADS = ("amod", "compound", "acl")  # "the so-called ...", "a promised tax cut": adjectives, not speech
 
 
