@@ -55,3 +55,17 @@ def test_direct_quote_interrupted_by_its_attribution():
     assert found[0][:2] == ("Rep. G.K. Butterfield (D-N.C.), head of the caucus", "said")
     assert found[0][2].endswith("“Donald Trump is a fraud.”")
     assert not any("scare quote" in content for _, _, content in found)
+
+
+def test_prepositional_and_object_contents(parse):
+    text = "Keron Blair, executive director of AROS, called for more school investment. Polls show a close contest."
+    found = _found(text, parse)
+    assert any(src.startswith("Keron Blair") and content.startswith("more school investment")
+               for src, _, content in found)
+    assert ("Polls", "show", "a close contest") in found
+
+
+def test_inner_cue_belongs_to_the_outer_statement(parse):
+    text = "The senator said he doubted any court would enforce it."
+    found = _found(text, parse)
+    assert [(src, cue) for src, cue, _ in found] == [("The senator", "said")]

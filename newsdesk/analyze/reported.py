@@ -122,8 +122,8 @@ def reported_speech(doc: Doc) -> list[Found]:
             if tail:
                 content = (content[0], max(content[1], _subtree(tail[-1])[1]))
         words = [t for t in clause.subtree if not t.is_punct]
-        if len(words) < 2:
-            continue
+        if len(words) < 2 or (clause.dep_ == "ccomp" and not any(t.tag_.startswith(("VB", "MD")) for t in words)):
+            continue  # a clause without a verb is a misparse ("In an essay last week, she acknowledged …")
         particles = [c for c in tok.children if c.dep_ == "prt"]
         if entry[0] == "point" and not particles:
             continue
