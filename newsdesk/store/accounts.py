@@ -37,8 +37,13 @@ class AccountStore:
 
     def add_user(self, name: str, password_hash: str, *, is_admin: bool = False) -> User:
         """Create an account; raise StoreError when the name is taken."""
-        values = {"name": name, "password_hash": password_hash, "is_admin": is_admin, "blocked": False,
-                  "created_at": datetime.now(UTC)}
+        values = {
+            "name": name,
+            "password_hash": password_hash,
+            "is_admin": is_admin,
+            "blocked": False,
+            "created_at": datetime.now(UTC),
+        }
         try:
             with self.engine.begin() as connection:
                 new_id = connection.execute(users.insert().values(**values).returning(users.c.id)).scalar_one()
@@ -58,11 +63,20 @@ class AccountStore:
             row = connection.execute(select(users).where(users.c.name == name)).first()
         return None if row is None else _user(row)
 
-    def set_user_flags(self, user_id: int, *, blocked: bool | None = None, is_admin: bool | None = None,
-                       password_hash: str | None = None) -> None:
+    def set_user_flags(
+        self,
+        user_id: int,
+        *,
+        blocked: bool | None = None,
+        is_admin: bool | None = None,
+        password_hash: str | None = None,
+    ) -> None:
         """Block or unblock a user, make them admin or not, or change their password hash."""
-        values = {k: v for k, v in {"blocked": blocked, "is_admin": is_admin, "password_hash": password_hash}.items()
-                  if v is not None}
+        values = {
+            k: v
+            for k, v in {"blocked": blocked, "is_admin": is_admin, "password_hash": password_hash}.items()
+            if v is not None
+        }
         if values:
             with self.engine.begin() as connection:
                 connection.execute(users.update().where(users.c.id == user_id).values(**values))
@@ -77,7 +91,9 @@ class AccountStore:
 
     def get_comment(self, comment_id: int) -> Comment | None:
         """Return the comment with this id (hidden or not), or None."""
-        query = select(*_COMMENT_COLUMNS).join(users, users.c.id == comments.c.user_id).where(comments.c.id == comment_id)
+        query = (
+            select(*_COMMENT_COLUMNS).join(users, users.c.id == comments.c.user_id).where(comments.c.id == comment_id)
+        )
         with self.engine.connect() as connection:
             row = connection.execute(query).first()
         return None if row is None else _comment(row)
@@ -95,7 +111,9 @@ class AccountStore:
     def count_comments(self, article_id: int) -> int:
         """Return how many comments readers can see on an article."""
         query = (
-            select(func.count()).select_from(comments).join(users, users.c.id == comments.c.user_id)
+            select(func.count())
+            .select_from(comments)
+            .join(users, users.c.id == comments.c.user_id)
             .where(comments.c.article_id == article_id, comments.c.hidden.is_(False), users.c.blocked.is_(False))
         )
         with self.engine.connect() as connection:
@@ -103,8 +121,10 @@ class AccountStore:
 
     def count_recent_comments(self, user_id: int, since: datetime) -> int:
         """Return how many comments a user wrote since a time (for the per-account rate limit)."""
-        query = select(func.count()).select_from(comments).where(
-            comments.c.user_id == user_id, comments.c.created_at >= since
+        query = (
+            select(func.count())
+            .select_from(comments)
+            .where(comments.c.user_id == user_id, comments.c.created_at >= since)
         )
         with self.engine.connect() as connection:
             return int(connection.execute(query).scalar_one())

@@ -34,8 +34,13 @@ def story_from_row(row: Any) -> Story:
     """Return the Story a row of the stories table holds (without its article ids)."""
     m = row._mapping
     return Story(
-        id=m["id"], label=m["label"], summary=m["summary"], first_seen=m["first_seen"],
-        last_update=m["last_update"], article_count=m["article_count"], outlet_count=m["outlet_count"],
+        id=m["id"],
+        label=m["label"],
+        summary=m["summary"],
+        first_seen=m["first_seen"],
+        last_update=m["last_update"],
+        article_count=m["article_count"],
+        outlet_count=m["outlet_count"],
         score=m["score"],
     )
 
@@ -51,10 +56,12 @@ class EntityStore:
             return []
         count = func.count(mentions.c.id).label("n")
         query = (
-            select(entities, count).join(mentions, mentions.c.entity_id == entities.c.id)
+            select(entities, count)
+            .join(mentions, mentions.c.entity_id == entities.c.id)
             .where(mentions.c.article_id.in_(article_ids[:1000]))
             .group_by(entities.c.id, entities.c.name, entities.c.label, entities.c.role, entities.c.variants)
-            .order_by(count.desc(), entities.c.name).limit(limit)
+            .order_by(count.desc(), entities.c.name)
+            .limit(limit)
         )
         with self.engine.connect() as connection:
             return [(entity_from_row(row), int(row.n)) for row in connection.execute(query)]
@@ -63,8 +70,11 @@ class EntityStore:
         """Return the newest articles that mention an entity."""
         mentioning = select(mentions.c.article_id).where(mentions.c.entity_id == entity_id)
         query = (
-            select(articles).where(articles.c.id.in_(mentioning))
-            .order_by(articles.c.published.desc(), articles.c.id.desc()).limit(limit).offset(offset)
+            select(articles)
+            .where(articles.c.id.in_(mentioning))
+            .order_by(articles.c.published.desc(), articles.c.id.desc())
+            .limit(limit)
+            .offset(offset)
         )
         with self.engine.connect() as connection:
             return [article_from_row(row) for row in connection.execute(query)]
@@ -72,11 +82,14 @@ class EntityStore:
     def entity_stories(self, entity_id: int, *, limit: int = 10) -> list[Story]:
         """Return the most recently updated stories whose articles mention an entity."""
         story_ids = (
-            select(articles.c.story_id).join(mentions, mentions.c.article_id == articles.c.id)
+            select(articles.c.story_id)
+            .join(mentions, mentions.c.article_id == articles.c.id)
             .where(mentions.c.entity_id == entity_id, articles.c.story_id.is_not(None))
         )
-        query = select(stories).where(stories.c.id.in_(story_ids)).order_by(
-            stories.c.last_update.desc(), stories.c.id.desc()
+        query = (
+            select(stories)
+            .where(stories.c.id.in_(story_ids))
+            .order_by(stories.c.last_update.desc(), stories.c.id.desc())
         )
         with self.engine.connect() as connection:
             return [story_from_row(row) for row in connection.execute(query.limit(limit))]
@@ -87,9 +100,11 @@ class EntityStore:
         if not names:
             return []
         query = (
-            select(quotes, articles.c.title.label("article_title")).join(articles, quotes.c.article_id == articles.c.id)
+            select(quotes, articles.c.title.label("article_title"))
+            .join(articles, quotes.c.article_id == articles.c.id)
             .where(or_(*(quotes.c.speaker == name for name in names[:50])))
-            .order_by(articles.c.published.desc(), quotes.c.id.desc()).limit(limit)
+            .order_by(articles.c.published.desc(), quotes.c.id.desc())
+            .limit(limit)
         )
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
@@ -103,9 +118,11 @@ class EntityStore:
         if not article_ids:
             return []
         query = (
-            select(quotes, articles.c.title.label("article_title")).join(articles, quotes.c.article_id == articles.c.id)
+            select(quotes, articles.c.title.label("article_title"))
+            .join(articles, quotes.c.article_id == articles.c.id)
             .where(quotes.c.article_id.in_(article_ids[:1000]), quotes.c.speaker != "")
-            .order_by(func.length(quotes.c.text).desc(), quotes.c.id).limit(limit * 3)
+            .order_by(func.length(quotes.c.text).desc(), quotes.c.id)
+            .limit(limit * 3)
         )
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
@@ -115,7 +132,9 @@ class EntityStore:
             if r.text in seen:
                 continue
             seen.add(r.text)
-            found.append(SpokenQuote(Quote(r.text, r.speaker, r.cue, r.kind, r.start, r.end), r.article_id, r.article_title))
+            found.append(
+                SpokenQuote(Quote(r.text, r.speaker, r.cue, r.kind, r.start, r.end), r.article_id, r.article_title)
+            )
         return found[:limit]
 
     def stories_by_id(self, story_ids: list[int]) -> dict[int, Story]:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import Text, and_, func, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from newsdesk.model import Article
@@ -25,6 +25,8 @@ MARK_END = "\x03"
 # PostgreSQL refuses a tsvector over 1 MB: index (and search) only the first characters of huge pages
 PG_DOCUMENT = "to_tsvector('simple', left(coalesce(a.title, '') || ' ' || coalesce(a.text, ''), 100000))"
 PG_HEADLINE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2"
+# raw SQL results get the column types back by name, so dates come back as aware datetimes
+RESULT_TYPES: dict[str, Any] = {c.name: c.type for c in articles.c} | {"hl_title": Text(), "hl_snippet": Text()}
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -149,7 +151,7 @@ class SearchStore:
             f"SELECT a.*, highlight(articles_fts, 0, :ms, :me) AS hl_title, "
             f"snippet(articles_fts, 1, :ms, :me, '…', 32) AS hl_snippet {base} "
             "ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT :limit OFFSET :offset"
-        )
+        ).columns(**RESULT_TYPES)
         params |= {"q": match, "ms": MARK_START, "me": MARK_END, "limit": limit, "offset": offset}
         with self.engine.connect() as connection:
             rows = connection.execute(page, params).all()
@@ -168,7 +170,7 @@ class SearchStore:
             "SELECT a.*, ts_headline('simple', a.title, websearch_to_tsquery('simple', :q), :hl_all) AS hl_title, "
             "ts_headline('simple', left(a.text, 20000), websearch_to_tsquery('simple', :q), :hl) AS hl_snippet "
             "FROM best JOIN articles a ON a.id = best.id ORDER BY best.score DESC, a.id DESC"
-        )
+        ).columns(**RESULT_TYPES)
         params |= {
             "q": query[:500], "limit": limit, "offset": offset, "hl": PG_HEADLINE_OPTIONS,
             "hl_all": f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true",

@@ -1,89 +1,89 @@
-"""The web application: server-rendered pages, the JSON API (OpenAPI at /docs) and one error shape."""
+"""The web application: server-rendered pages, their `.json` twins, feeds, accounts, one error shape."""
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from newsdesk.settings import Settings
 from newsdesk.store import Store
-from newsdesk.web.filters import register_filters
+from newsdesk.web import accounts, feeds, pages
+from newsdesk.web.render import HERE, Web, make_templates, render, secure_headers, wants_json, web_of
+from newsdesk.web.security import Limits, SessionCodec
 from newsdesk.web.serialize import article_json
 
-HERE = Path(__file__).parent
-PAGE_SIZE = 30
+log = logging.getLogger(__name__)
 
 
-def create_app(store: Store, settings: Settings) -> FastAPI:
+def create_app(store: Store, settings: Settings, *, limits: Limits | None = None) -> FastAPI:
     """Return the newsdesk web application reading from store."""
-    app = FastAPI(title="newsdesk", version="0.1.0", docs_url="/docs", openapi_url="/openapi.json")
-    templates = Jinja2Templates(directory=str(HERE / "templates"))
-    register_filters(templates.env)
+    app = FastAPI(
+        title="newsdesk", version="0.1.0", docs_url="/docs", openapi_url="/openapi.json", redoc_url=None,
+        description="Every page is also JSON: add `.json` to its path. Errors are `{ok, error, errors, status}`.",
+    )
     app.state.store = store
     app.state.settings = settings
+    app.state.web = Web(store, make_templates(), SessionCodec(settings.secret_key), limits or Limits())
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    _add_error_handlers(app, templates)
+    app.include_router(feeds.router)  # before pages: /story/1.rss must not reach /story/{id}
+    app.include_router(pages.router)
+    app.include_router(accounts.router)
+    _add_api(app)
+    _add_error_handlers(app)
+    return app
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request, page: Annotated[int, Query(ge=1, le=10_000)] = 1) -> Any:
-        articles = store.list_articles(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
-        context = {"articles": articles[:PAGE_SIZE], "page": page, "has_next": len(articles) > PAGE_SIZE}
-        return templates.TemplateResponse(request, "home.html", context)
 
-    @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(request: Request, article_id: int) -> Any:
-        article = store.get_article(article_id)
-        if article is None:
-            raise HTTPException(404, f"article {article_id} not found")
-        return templates.TemplateResponse(request, "article.html", {"article": article})
-
+def _add_api(app: FastAPI) -> None:
     @app.get("/api/articles", tags=["articles"])
     def api_articles(
+        request: Request,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
-        offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+        offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
         domain: Annotated[str | None, Query(max_length=255)] = None,
         since: datetime | None = None,
         until: datetime | None = None,
     ) -> dict[str, Any]:
         """Articles, newest first, optionally from one outlet and between two dates."""
-        found = store.list_articles(limit=limit, offset=offset, domain=domain, since=since, until=until)
+        store = web_of(request).store
+        found = store.list_articles(limit=limit, offset=offset, domain=pages.clean(domain), since=since, until=until)
         return {"ok": True, "articles": [article_json(a) for a in found], "limit": limit, "offset": offset}
 
     @app.get("/api/articles/{article_id}", tags=["articles"])
-    def api_article(article_id: int) -> dict[str, Any]:
+    def api_article(request: Request, article_id: pages.Id) -> dict[str, Any]:
         """One article with its body."""
-        article = store.get_article(article_id) if -(2**62) < article_id < 2**62 else None
+        article = web_of(request).store.get_article(article_id)
         if article is None:
             raise HTTPException(404, f"article {article_id} not found")
         return {"ok": True, "article": article_json(article, full=True)}
 
-    return app
+
+def error_response(request: Request, status: int, message: str, errors: list[Any]) -> Response:
+    """Return an error as `{ok, error, errors, status}` JSON, or as an HTML page."""
+    if wants_json(request):
+        body = {"ok": False, "error": message, "errors": errors, "status": status}
+        return secure_headers(JSONResponse(body, status_code=status))
+    return render(request, "error.html", {"status": status, "message": message}, status)
 
 
-def _add_error_handlers(app: FastAPI, templates: Jinja2Templates) -> None:
-    def wants_json(request: Request) -> bool:
-        return request.url.path.startswith("/api/") or request.url.path.endswith(".json")
-
-    def respond(request: Request, status: int, message: str, errors: list[Any]) -> Any:
-        if wants_json(request):
-            body = {"ok": False, "error": message, "errors": errors, "status": status}
-            return JSONResponse(body, status_code=status)
-        context = {"status": status, "message": message}
-        return templates.TemplateResponse(request, "error.html", context, status_code=status)
-
+def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException) -> Any:
-        return respond(request, exc.status_code, str(exc.detail), [])
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return error_response(request, exc.status_code, str(exc.detail), [])
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError) -> Any:
-        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()]
-        return respond(request, 400, "invalid request", errors)
+    async def validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors = [{"loc": [str(p) for p in e.get("loc", ())], "msg": str(e.get("msg", ""))} for e in exc.errors()]
+        return error_response(request, 400, "invalid request", errors)
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        log.exception("error serving url=%s", request.url.path)
+        body = {"ok": False, "error": "internal error", "errors": [], "status": 500}
+        return JSONResponse(body, status_code=500)

@@ -1,0 +1,111 @@
+"""The reader pages and their `.json` twins: home, story, article, entity, search."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from newsdesk.store.search import Filters
+from newsdesk.web import views
+from newsdesk.web.render import render, viewer_of, web_of
+
+router = APIRouter()
+MAX_ID = 2**62
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+Page = Annotated[int, Query(ge=1, le=1000, description="Page number, from 1.")]
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def clean(value: str | None) -> str | None:
+    """Return user input without control characters (PostgreSQL refuses NUL), or None when empty."""
+    if value is None:
+        return None
+    value = _CONTROL.sub("", value).strip()
+    return value or None
+
+
+def filters_param(
+    lang: Annotated[str | None, Query(max_length=16, description="Language code, e.g. en.")] = None,
+    section: Annotated[str | None, Query(max_length=255, description="Section of the outlet.")] = None,
+    domain: Annotated[str | None, Query(max_length=255, description="Outlet domain, e.g. example.com.")] = None,
+) -> Filters:
+    """Return the listing filters of a request."""
+    return Filters(lang=clean(lang), section=clean(section), domain=clean(domain))
+
+
+Filtered = Annotated[Filters, Depends(filters_param)]
+
+
+def _page(request: Request, template: str, build: Any, *args: Any) -> Response:
+    try:
+        context = build(web_of(request).store, *args)
+    except views.NotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+    return render(request, template, context)
+
+
+@router.get("/index.json", tags=["pages"], summary="Home: top stories and latest articles")
+def home_json(request: Request, filters: Filtered, page: Page = 1) -> Response:
+    """The home page as JSON: the key stories of the day and the latest articles."""
+    return _page(request, "home.html", views.home_context, filters, page)
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def home(request: Request, filters: Filtered, page: Page = 1) -> Response:
+    """The home page."""
+    return _page(request, "home.html", views.home_context, filters, page)
+
+
+@router.get("/story/{story_id}.json", tags=["pages"], summary="A story with its coverage")
+def story_json(request: Request, story_id: Id) -> Response:
+    """A story: its articles by outlet with copies folded, timeline, entities and key quotes."""
+    return _page(request, "story.html", views.story_context, story_id)
+
+
+@router.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+def story(request: Request, story_id: Id) -> Response:
+    """A story page."""
+    return _page(request, "story.html", views.story_context, story_id)
+
+
+@router.get("/article/{article_id}.json", tags=["pages"], summary="An article with its analysis and comments")
+def article_json(request: Request, article_id: Id) -> Response:
+    """An article with body, sources, entities, quotes, related articles and visible comments."""
+    return _page(request, "article.html", views.article_context, article_id, None)
+
+
+@router.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+def article(request: Request, article_id: Id) -> Response:
+    """An article page."""
+    return _page(request, "article.html", views.article_context, article_id, viewer_of(request))
+
+
+@router.get("/entity/{entity_id}.json", tags=["pages"], summary="A person, organisation or place")
+def entity_json(request: Request, entity_id: Id) -> Response:
+    """An entity: its names, role, recent stories, articles and quotes."""
+    return _page(request, "entity.html", views.entity_context, entity_id)
+
+
+@router.get("/entity/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
+def entity(request: Request, entity_id: Id) -> Response:
+    """An entity page."""
+    return _page(request, "entity.html", views.entity_context, entity_id)
+
+
+Q = Annotated[str, Query(max_length=500, description='Words, "a phrase", -excluded, a OR b.')]
+
+
+@router.get("/search.json", tags=["pages"], summary="Full-text search")
+def search_json(request: Request, filters: Filtered, q: Q = "", page: Page = 1) -> Response:
+    """Articles whose headline or body match q, best first, with snippets."""
+    return _page(request, "search.html", views.search_context, clean(q) or "", filters, page)
+
+
+@router.get("/search", response_class=HTMLResponse, include_in_schema=False)
+def search(request: Request, filters: Filtered, q: Q = "", page: Page = 1) -> Response:
+    """The search page."""
+    return _page(request, "search.html", views.search_context, clean(q) or "", filters, page)

@@ -1,0 +1,195 @@
+"""One function per page (home, story, article, entity, search): the context its HTML and JSON share."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsdesk.model import Article, Entity, User
+from newsdesk.store import Store
+from newsdesk.store.search import Filters
+from newsdesk.web import stories
+
+PAGE_SIZE = 30
+SEARCH_PAGE_SIZE = 20
+LABELS = {"PER": "People", "ORG": "Organisations", "LOC": "Places", "GPE": "Places", "MISC": "Other"}
+
+
+class NotFound(LookupError):
+    """The page asked for does not exist."""
+
+
+@dataclass(frozen=True, slots=True)
+class Feedlink:
+    """A feed announced in a page's head with <link rel=alternate>."""
+
+    title: str
+    href: str
+    type: str
+
+
+@dataclass(slots=True)
+class Fold:
+    """An original article with the syndicated copies folded under it."""
+
+    article: Article
+    copies: list[Article] = field(default_factory=list)
+
+    @property
+    def copy_outlets(self) -> list[str]:
+        """Return the outlets that republished the original, once each."""
+        return sorted({c.site_name or c.domain for c in self.copies} - {""})
+
+
+def feeds_for(path: str, title: str) -> list[Feedlink]:
+    """Return the RSS and Atom links of a feed path (without extension)."""
+    return [
+        Feedlink(f"{title} (RSS)", f"{path}.rss", "application/rss+xml"),
+        Feedlink(f"{title} (Atom)", f"{path}.atom", "application/atom+xml"),
+    ]
+
+
+class _Facets:
+    """Filter menu values, recomputed at most once a minute because counting them scans the table."""
+
+    def __init__(self) -> None:
+        self._cache: dict[str, tuple[float, list[str]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, store: Store, column: str) -> list[str]:
+        with self._lock:
+            cached = self._cache.get(column)
+        if cached and time.monotonic() - cached[0] < 60:
+            return cached[1]
+        values = store.facet_values(column, limit=30)
+        with self._lock:
+            self._cache[column] = (time.monotonic(), values)
+        return values
+
+
+FACETS = _Facets()
+
+
+def home_context(store: Store, filters: Filters, page: int) -> dict[str, Any]:
+    """Return the home page: top stories (first page only) and the latest articles."""
+    found = store.browse_articles(filters, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
+    top = stories.top_stories(store, limit=10) if page == 1 and filters == Filters() else []
+    return {
+        "top_stories": top,
+        "articles": found[:PAGE_SIZE],
+        "page": page,
+        "has_next": len(found) > PAGE_SIZE,
+        "filters": filters,
+        "facets": {name: FACETS.get(store, name) for name in ("lang", "section")},
+        "feeds": feeds_for("/feeds/top", "Top stories"),
+    }
+
+
+def fold_copies(articles: list[Article]) -> list[Fold]:
+    """Return originals with their copies folded under them, originals in the given order."""
+    ids = {a.id for a in articles}
+    folds = {a.id: Fold(a) for a in articles if a.duplicate_of is None or a.duplicate_of not in ids}
+    for article in articles:
+        if article.id not in folds and article.duplicate_of in folds:
+            folds[article.duplicate_of].copies.append(article)
+    return list(folds.values())
+
+
+def by_outlet(folds: list[Fold]) -> list[tuple[str, list[Fold]]]:
+    """Return folds grouped by outlet, the outlet with the newest coverage first."""
+    groups: dict[str, list[Fold]] = defaultdict(list)
+    for fold in folds:
+        groups[fold.article.site_name or fold.article.domain or "Unknown outlet"].append(fold)
+    return list(groups.items())
+
+
+def entity_groups(found: list[tuple[Entity, int]]) -> list[tuple[str, list[Entity]]]:
+    """Return entities grouped under People, Organisations, Places, Other."""
+    groups: dict[str, list[Entity]] = defaultdict(list)
+    for entity, _count in found:
+        groups[LABELS.get(entity.label, "Other")].append(entity)
+    order = ["People", "Organisations", "Places", "Other"]
+    return [(name, groups[name]) for name in order if groups.get(name)]
+
+
+def story_context(store: Store, story_id: int) -> dict[str, Any]:
+    """Return a story page: its articles by outlet with copies folded, timeline, entities, key quotes."""
+    story = stories.get_story(store, story_id)
+    if story is None:
+        raise NotFound(f"story {story_id} not found")
+    articles = stories.story_articles(store, story_id)
+    ids = [a.id for a in articles if a.id is not None]
+    folds = fold_copies(articles)
+    timeline = sorted((a for a in articles if a.published), key=lambda a: (a.published, a.id))
+    return {
+        "story": story,
+        "outlets": by_outlet(folds),
+        "article_count": len(articles),
+        "timeline": timeline,
+        "entities": entity_groups(store.entities_of_articles(ids)),
+        "quotes": store.quotes_of_articles(ids, limit=8),
+        "feeds": feeds_for(f"/story/{story_id}", f"Story: {story.label}"),
+    }
+
+
+def attribution_lines(store: Store, article_id: int) -> tuple[list[str], list[Any], list[Any]]:
+    """Return "TASR, citing AP" lines, the quotes and the mentions of an article."""
+    mentions, quotes, attributions = store.article_analysis(article_id)
+    lines = [f"{a.source}, citing {a.cites}" if a.cites else a.source for a in attributions]
+    return list(dict.fromkeys(lines)), quotes, mentions
+
+
+def article_context(store: Store, article_id: int, viewer: User | None) -> dict[str, Any]:
+    """Return an article page: the article, its sources, entities, quotes, related articles, comments."""
+    article = store.get_article(article_id)
+    if article is None:
+        raise NotFound(f"article {article_id} not found")
+    sources, quotes, _mentions = attribution_lines(store, article_id)
+    story = store.stories_by_id([article.story_id]).get(article.story_id) if article.story_id else None
+    original = store.get_article(article.duplicate_of) if article.duplicate_of else None
+    feeds = feeds_for(f"/story/{story.id}", f"Story: {story.label}") if story else []
+    return {
+        "article": article,
+        "sources": sources,
+        "entities": [entity for entity, _n in store.entities_of_articles([article_id], limit=40)],
+        "quotes": quotes,
+        "story": story,
+        "original": original,
+        "related": stories.related_articles(store, article, limit=5),
+        "comments": store.list_comments(article_id, include_hidden=bool(viewer and viewer.is_admin)),
+        "comment_count": store.count_comments(article_id),
+        "feeds": feeds + feeds_for("/feeds/top", "Top stories"),
+    }
+
+
+def entity_context(store: Store, entity_id: int) -> dict[str, Any]:
+    """Return an entity page: names, role, recent stories, articles and quotes."""
+    entity = store.get_entity(entity_id)
+    if entity is None:
+        raise NotFound(f"entity {entity_id} not found")
+    return {
+        "entity": entity,
+        "kind": LABELS.get(entity.label, "Other"),
+        "stories": store.entity_stories(entity_id, limit=10),
+        "articles": store.entity_articles(entity_id, limit=20),
+        "quotes": store.entity_quotes(entity, limit=10),
+        "feeds": feeds_for(f"/entity/{entity_id}", entity.name),
+    }
+
+
+def search_context(store: Store, q: str, filters: Filters, page: int) -> dict[str, Any]:
+    """Return a search page: highlighted hits for q and how many matched."""
+    found = store.search_articles(q, filters, limit=SEARCH_PAGE_SIZE, offset=(page - 1) * SEARCH_PAGE_SIZE)
+    return {
+        "q": q,
+        "hits": found.hits,
+        "total": found.total,
+        "page": page,
+        "has_next": page * SEARCH_PAGE_SIZE < found.total,
+        "filters": filters,
+        "facets": {name: FACETS.get(store, name) for name in ("lang", "section")},
+        "feeds": [],
+    }
