@@ -13,6 +13,7 @@ COMMAND_MODULES = [
     "newsdesk.cli.sites",
     "newsdesk.cli.analyze",
     "newsdesk.cli.backfill",
+    "newsdesk.cli.accounts",
 ]
 
 for _name in COMMAND_MODULES:
