@@ -42,6 +42,7 @@ _COLON_CUE = re.compile(rf"(?P<cue>{_AUX}(?:{_CUES}))(?:\s+[\w.'’-]+){{0,6}}\s
 _ACCORDING = re.compile(r"\baccording to\s+(?P<src>[^,;.“”\"]{2,120}?)(?=\s*[,.;]|$)", re.I)
 _QUOTED = re.compile(r"“[^”]{2,}”|\"[^\"\n]{2,}\"")
 _WORD = re.compile(r"\w+")
+_DETERMINERS = frozenset("the a an his her its their our my your this that these those every each no".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +176,15 @@ def _is_quote_only(text: str, s: int, e: int) -> bool:
 def _has_cue(text: str, s: int, e: int) -> bool:
     """Tell whether text[s:e] holds a cue-verb form or "according to" (worth a parse)."""
     forms = cue_forms()
-    return any(w.lower() in forms for w in _WORD.findall(text, s, e)) or "ccording to" in text[s:e]
+    if "ccording to" in text[s:e]:
+        return True
+    previous = ""
+    for m in _WORD.finditer(text, s, e):
+        word = m.group().lower()
+        if word in forms and previous not in _DETERMINERS:  # "the report", "a call": nouns, not cues
+            return True
+        previous = word
+    return False
 
 
 def _parsed(text: str, s: int, doc: Doc) -> list[QuoteSpan]:
