@@ -22,7 +22,7 @@ def top_stories(store: Store, limit: int = 10) -> list[Story]:
     """Return the key stories of the day, best first (empty when there are none)."""
     method = _method(store, "top_stories")
     if method is None:
-        return []
+        return store.stored_stories(limit=limit)
     return list(method(limit=limit))
 
 
