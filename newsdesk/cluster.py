@@ -1,0 +1,286 @@
+"""Streaming story clustering: each arriving article joins the most similar active story or starts one.
+
+An article is a TF-IDF vector of stemmed words (title counted twice, entities added as terms);
+its similarity to a story is the mean cosine to the story's members, which equals the dot product
+with the sum of their unit vectors, so a story costs one sparse vector whatever its size.
+Stories that stay quiet longer than the window leave the index, which bounds memory by the
+active time window; similarity decays with the time since a story's last article.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from newsdesk.model import Article
+
+_WORD = re.compile(r"[^\W\d_][\w'’]*|\d[\d,.]*\d|\d")
+_SUFFIXES = ("ies", "es", "s", "ed", "ing", "ly")
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being below
+    between both but by can could did do does doing down during each few for from further had has have having he
+    her here hers herself him himself his how i if in into is it its itself just me more most my myself no nor not
+    now of off on once only or other our ours ourselves out over own said same says she should so some such than
+    that the their theirs them themselves then there these they this those through to too under until up very was
+    we were what when where which while who whom why will with would you your yours yourself yourselves new one
+    two us mr ms mrs""".split()
+)
+
+Vector = dict[str, float]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClusterOptions:
+    """Thresholds, weights and the time window of story clustering."""
+
+    threshold: float = 0.30  # mean cosine to a story's members needed to join it
+    merge_threshold: float = 0.45  # a second story this close to the article is the same story
+    title_weight: float = 2.0
+    entity_weight: float = 1.5
+    window_hours: float = 72.0  # a story with no article for this long is closed
+    half_life_hours: float = 48.0  # similarity halves per this much time since the story's last article
+    lookup_terms: int = 12  # an article's heaviest terms used to find candidate stories
+    shortlist: int = 20  # candidate stories scored in full
+    story_terms: int = 400  # terms kept in a story's summed vector
+    idf_window: int = 100_000  # articles per document-frequency generation; two are kept
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterDoc:
+    """What clustering reads of an article."""
+
+    key: int
+    title: str
+    text: str
+    published: datetime | None = None
+    entities: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class _Story:
+    id: int
+    total: Vector
+    size: int
+    last: float | None
+    members: list[int] = field(default_factory=list)
+
+
+def stem(word: str) -> str:
+    """Return word without a common English inflection suffix (a light, fast stemmer)."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """Return the stemmed content words of text, without stop words."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).replace("’", "'")
+    out = []
+    for word in _WORD.findall(text.lower()):
+        if word.endswith("'s"):
+            word = word[:-2]
+        if len(word) > 1 and word not in STOP_WORDS:
+            out.append(stem(word.replace("'", "")))
+    return out
+
+
+class DocumentFrequency:
+    """Document frequencies over a sliding window of articles (two generations kept)."""
+
+    def __init__(self, window: int) -> None:
+        self.window = window
+        self._current: dict[str, int] = {}
+        self._previous: dict[str, int] = {}
+        self._count = 0
+        self._previous_count = 0
+
+    def add(self, words: Iterable[str]) -> None:
+        """Count one document's distinct words."""
+        if self._count >= self.window:
+            self._previous, self._previous_count = self._current, self._count
+            self._current, self._count = {}, 0
+        self._count += 1
+        for word in words:
+            self._current[word] = self._current.get(word, 0) + 1
+
+    def idf(self, word: str) -> float:
+        """Return the smoothed inverse document frequency of word."""
+        df = self._current.get(word, 0) + self._previous.get(word, 0)
+        return math.log((self._count + self._previous_count + 1) / (df + 1)) + 1.0
+
+
+class StoryClusterer:
+    """Assigns articles to stories one at a time, keeping only the active window in memory."""
+
+    def __init__(self, options: ClusterOptions | None = None) -> None:
+        self.options = options or ClusterOptions()
+        self.df = DocumentFrequency(self.options.idf_window)
+        self._stories: dict[int, _Story] = {}
+        self._index: dict[str, set[int]] = {}
+        self._merges: list[tuple[int, int]] = []
+        self._next_id = 0
+        self._clock: float | None = None
+        self._swept: float | None = None
+
+    @property
+    def active(self) -> int:
+        """Return how many stories are open."""
+        return len(self._stories)
+
+    def vectorise(self, doc: ClusterDoc, *, learn: bool = False) -> Vector:
+        """Return the unit TF-IDF vector of doc, counting its words first when learn is set."""
+        o = self.options
+        counts: dict[str, float] = {}
+        for word in terms(doc.title):
+            counts[word] = counts.get(word, 0.0) + o.title_weight
+        for word in terms(doc.text):
+            counts[word] = counts.get(word, 0.0) + 1.0
+        for name in doc.entities:
+            key = "@" + name.lower()
+            counts[key] = counts.get(key, 0.0) + o.entity_weight
+        if learn:
+            self.df.add(counts)
+        vector = {word: (1.0 + math.log(count)) * self.df.idf(word) for word, count in counts.items() if count > 0}
+        norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+        return {word: v / norm for word, v in vector.items()}
+
+    def add(self, doc: ClusterDoc) -> tuple[int, Vector]:
+        """Assign doc to a story; return the story id and the doc's vector."""
+        now = doc.published.timestamp() if doc.published else self._clock
+        if now is not None:
+            self._clock = now if self._clock is None else max(self._clock, now)
+            self._expire(self._clock)
+        vector = self.vectorise(doc, learn=True)
+        scored = self._score(vector, now)
+        if scored and scored[0][0] >= self.options.threshold:
+            story = self._stories[scored[0][1]]
+            for score, other in scored[1:]:
+                if score < self.options.merge_threshold:
+                    break
+                story = self._merge(story, self._stories[other])
+        else:
+            story = self._new_story(now)
+        self._join(story, doc.key, vector, now)
+        return story.id, vector
+
+    def pop_merges(self) -> list[tuple[int, int]]:
+        """Return the (merged, kept) story id pairs since the last call, and forget them."""
+        merges, self._merges = self._merges, []
+        return merges
+
+    def _score(self, vector: Vector, now: float | None) -> list[tuple[float, int]]:
+        o = self.options
+        heavy = sorted(vector, key=vector.__getitem__, reverse=True)[: o.lookup_terms]
+        # a partial dot product over the heaviest terms shortlists the stories worth a full one
+        partial: dict[int, float] = {}
+        for word in heavy:
+            weight = vector[word]
+            for story_id in self._index.get(word, ()):
+                story = self._stories[story_id]
+                partial[story_id] = partial.get(story_id, 0.0) + weight * story.total.get(word, 0.0) / story.size
+        shortlist = sorted(partial, key=partial.__getitem__, reverse=True)[: o.shortlist]
+        scored = []
+        for story_id in shortlist:
+            story = self._stories[story_id]
+            total = story.total
+            score = sum(v * total.get(word, 0.0) for word, v in vector.items()) / story.size
+            if now is not None and story.last is not None:
+                score *= 0.5 ** (max(0.0, now - story.last) / 3600.0 / o.half_life_hours)
+            scored.append((score, story_id))
+        scored.sort(reverse=True)
+        return scored
+
+    def _new_story(self, now: float | None) -> _Story:
+        story = _Story(self._next_id, {}, 0, now)
+        self._next_id += 1
+        self._stories[story.id] = story
+        return story
+
+    def _join(self, story: _Story, key: int, vector: Vector, now: float | None) -> None:
+        total = story.total
+        for word, v in vector.items():
+            total[word] = total.get(word, 0.0) + v
+        story.size += 1
+        story.members.append(key)
+        if now is not None:
+            story.last = now if story.last is None else max(story.last, now)
+        if len(total) > self.options.story_terms * 2:
+            self._prune(story)
+        for word in vector:
+            if word in story.total:
+                self._index.setdefault(word, set()).add(story.id)
+
+    def _prune(self, story: _Story) -> None:
+        keep = sorted(story.total, key=story.total.__getitem__, reverse=True)[: self.options.story_terms]
+        dropped = set(story.total) - set(keep)
+        story.total = {word: story.total[word] for word in keep}
+        self._unindex(story.id, dropped)
+
+    def _merge(self, keep: _Story, gone: _Story) -> _Story:
+        if gone.size > keep.size:
+            keep, gone = gone, keep
+        for word, v in gone.total.items():
+            keep.total[word] = keep.total.get(word, 0.0) + v
+            self._index.setdefault(word, set()).add(keep.id)
+        keep.size += gone.size
+        keep.members.extend(gone.members)
+        if gone.last is not None:
+            keep.last = gone.last if keep.last is None else max(keep.last, gone.last)
+        self._unindex(gone.id, gone.total)
+        del self._stories[gone.id]
+        self._merges.append((gone.id, keep.id))
+        return keep
+
+    def _unindex(self, story_id: int, words: Iterable[str]) -> None:
+        for word in words:
+            postings = self._index.get(word)
+            if postings is not None:
+                postings.discard(story_id)
+                if not postings:
+                    del self._index[word]
+
+    def _expire(self, now: float) -> None:
+        # sweeping every article would cost O(active stories) each; once per 1/24 window is enough
+        window = self.options.window_hours * 3600.0
+        if self._swept is not None and now - self._swept < window / 24:
+            return
+        self._swept = now
+        stale = [s for s in self._stories.values() if s.last is not None and s.last < now - window]
+        for story in stale:
+            self._unindex(story.id, story.total)
+            del self._stories[story.id]
+
+
+def cluster_docs(docs: Iterable[ClusterDoc], options: ClusterOptions | None = None) -> list[int]:
+    """Return the final story id of each doc, clustering them one at a time in the given order."""
+    clusterer = StoryClusterer(options)
+    assigned = []
+    parent: dict[int, int] = {}
+    for doc in docs:
+        assigned.append(clusterer.add(doc)[0])
+        for gone, kept in clusterer.pop_merges():
+            parent[gone] = kept
+    return [_root(parent, story_id) for story_id in assigned]
+
+
+def _root(parent: dict[int, int], story_id: int) -> int:
+    while story_id in parent:
+        story_id = parent[story_id]
+    return story_id
+
+
+def cluster_doc(article: Article, key: int) -> ClusterDoc:
+    """Return the ClusterDoc of an article (its canonical entity names included)."""
+    names = tuple(sorted({m.entity or m.text for m in article.mentions}))
+    return ClusterDoc(key, article.title, article.text or article.lead, article.published or article.fetched_at, names)
+
+
+def cluster_articles(batch: Sequence[Article], clusterer: StoryClusterer) -> list[int]:
+    """Feed a batch of saved articles (with ids) to clusterer; return each one's story key."""
+    return [clusterer.add(cluster_doc(article, article.id or 0))[0] for article in batch]
