@@ -25,6 +25,7 @@ MARK_END = "\x03"
 # PostgreSQL refuses a tsvector over 1 MB: index (and search) only the first characters of huge pages
 PG_DOCUMENT = "to_tsvector('simple', left(coalesce(a.title, '') || ' ' || coalesce(a.text, ''), 100000))"
 PG_HEADLINE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2"
+RANK_WINDOW = 500
 # raw SQL results get the column types back by name, so dates come back as aware datetimes
 RESULT_TYPES: dict[str, Any] = {c.name: c.type for c in articles.c} | {"hl_title": Text(), "hl_snippet": Text()}
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
@@ -146,17 +147,33 @@ class SearchStore:
         if not match:
             return SearchPage([], 0)
         where, params = _filter_sql(filters)
-        base = f"FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH :q{where}"
-        page = text(
-            f"SELECT a.*, highlight(articles_fts, 0, :ms, :me) AS hl_title, "
-            f"snippet(articles_fts, 1, :ms, :me, '…', 32) AS hl_snippet {base} "
-            "ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT :limit OFFSET :offset"
-        ).columns(**RESULT_TYPES)
-        params |= {"q": match, "ms": MARK_START, "me": MARK_END, "limit": limit, "offset": offset}
+        params |= {"q": match, "window": max(RANK_WINDOW, offset + limit) - 1, "limit": limit, "offset": offset}
+        join = " JOIN articles a ON a.id = articles_fts.rowid" if where else ""
+        base = f"FROM articles_fts{join} WHERE articles_fts MATCH :q{where}"
         with self.engine.connect() as connection:
-            rows = connection.execute(page, params).all()
-            total = connection.execute(text(f"SELECT count(*) {base}"), params).scalar_one()
-        return SearchPage([SearchHit(article_from_row(r), r.hl_title, r.hl_snippet) for r in rows], int(total))
+            # bm25 ranks only the newest matches, so that a common word costs a bounded amount of work
+            floor = connection.execute(
+                text(f"SELECT articles_fts.rowid {base} ORDER BY articles_fts.rowid DESC LIMIT 1 OFFSET :window"),
+                params,
+            ).scalar()
+            ranked = text(
+                f"SELECT articles_fts.rowid {base} AND articles_fts.rowid >= :floor "
+                "ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT :limit OFFSET :offset"
+            )
+            ids = [row[0] for row in connection.execute(ranked, params | {"floor": floor or 0})]
+            total = int(connection.execute(text(f"SELECT count(*) {base}"), params).scalar_one())
+            if not ids:
+                return SearchPage([], total)
+            # snippets only for the page of hits: SQLite would otherwise build one for every match it sorts
+            marked = text(
+                "SELECT a.*, highlight(articles_fts, 0, :ms, :me) AS hl_title, "
+                "snippet(articles_fts, 1, :ms, :me, '…', 32) AS hl_snippet FROM articles_fts "
+                "JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH :q AND articles_fts.rowid IN "
+                f"({', '.join(str(int(i)) for i in ids)})"
+            ).columns(**RESULT_TYPES)
+            rows = {r.id: r for r in connection.execute(marked, {"q": match, "ms": MARK_START, "me": MARK_END})}
+        hits = [SearchHit(article_from_row(rows[i]), rows[i].hl_title, rows[i].hl_snippet) for i in ids if i in rows]
+        return SearchPage(hits, total)
 
     def _search_pg(self, query: str, filters: Filters, limit: int, offset: int) -> SearchPage:
         where, params = _filter_sql(filters)
@@ -165,15 +182,19 @@ class SearchStore:
         page = text(
             "WITH found AS ("
             f"  SELECT a.id, ts_rank_cd({PG_DOCUMENT}, websearch_to_tsquery('simple', :q)) AS score"
-            f"  FROM (SELECT a.* {base} ORDER BY a.id DESC LIMIT 2000) a"
+            f"  FROM (SELECT a.* {base} ORDER BY a.id DESC LIMIT :window) a"
             "), best AS (SELECT id, score FROM found ORDER BY score DESC, id DESC LIMIT :limit OFFSET :offset) "
             "SELECT a.*, ts_headline('simple', a.title, websearch_to_tsquery('simple', :q), :hl_all) AS hl_title, "
-            "ts_headline('simple', left(a.text, 20000), websearch_to_tsquery('simple', :q), :hl) AS hl_snippet "
+            "ts_headline('simple', left(a.text, 3000), websearch_to_tsquery('simple', :q), :hl) AS hl_snippet "
             "FROM best JOIN articles a ON a.id = best.id ORDER BY best.score DESC, a.id DESC"
         ).columns(**RESULT_TYPES)
         params |= {
-            "q": query[:500], "limit": limit, "offset": offset, "hl": PG_HEADLINE_OPTIONS,
+            "q": query[:500],
+            "limit": limit,
+            "offset": offset,
+            "hl": PG_HEADLINE_OPTIONS,
             "hl_all": f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true",
+            "window": max(RANK_WINDOW, offset + limit),
         }
         with self.engine.connect() as connection:
             rows = connection.execute(page, params).all()
@@ -182,23 +203,48 @@ class SearchStore:
 
     def similar_articles(self, article: Article, *, limit: int = 5) -> list[Article]:
         """Return other articles sharing the most headline words with article, copies of it excluded."""
-        words = sorted({w.lower() for w in _WORD.findall(article.title) if len(w) > 3}, key=len, reverse=True)[:8]
+        words = {w.lower() for w in _WORD.findall(article.title) if len(w) > 3}
         if not words or article.id is None:
             return []
+        longest = sorted(words, key=lambda w: (-len(w), w))[:6]
         own = {article.id} | ({article.duplicate_of} if article.duplicate_of else set())
-        if self.engine.dialect.name == "postgresql":
-            hits = self._search_pg(" OR ".join(words), Filters(), limit + 5, 0).hits
-        else:
-            hits = self._search_sqlite(" OR ".join(words), Filters(), limit + 5, 0).hits
+        candidates = self._newest_title_matches(longest)
+        scored = sorted(
+            (
+                (len(words & {w.lower() for w in _WORD.findall(title)}), article_id)
+                for article_id, title in candidates
+                if article_id not in own
+            ),
+            reverse=True,
+        )
         seen_titles = {article.title}
-        found = []
-        for hit in hits:
-            other = hit.article
-            if other.id in own or other.duplicate_of in own or other.title in seen_titles:
-                continue
-            seen_titles.add(other.title)
-            found.append(other)
-        return found[:limit]
+        wanted: list[int] = []
+        titles = dict(candidates)
+        for _score, article_id in scored:
+            if titles[article_id] not in seen_titles:
+                seen_titles.add(titles[article_id])
+                wanted.append(article_id)
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(articles).where(articles.c.id.in_(wanted[: limit + 5]))).all()
+        by_id = {row.id: article_from_row(row) for row in rows}
+        return [by_id[i] for i in wanted if i in by_id and by_id[i].duplicate_of not in own][:limit]
+
+    def _newest_title_matches(self, words: list[str]) -> list[tuple[int, str]]:
+        # the newest matches by id come straight off the index, unlike a relevance sort over all of them
+        with self.engine.connect() as connection:
+            if self.engine.dialect.name == "postgresql":
+                query = text(
+                    f"SELECT a.id, a.title FROM articles a WHERE {PG_DOCUMENT} @@ to_tsquery('simple', :q) "
+                    "ORDER BY a.id DESC LIMIT 200"
+                )
+                found = connection.execute(query, {"q": " | ".join(words)})
+            else:
+                query = text(
+                    "SELECT a.id, a.title FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
+                    "WHERE articles_fts MATCH :q ORDER BY articles_fts.rowid DESC LIMIT 200"
+                )
+                found = connection.execute(query, {"q": " OR ".join(f'"{w}"' for w in words)})
+            return [(int(row.id), row.title) for row in found]
 
 
 __all__ = ["MARK_END", "MARK_START", "Filters", "SearchHit", "SearchPage", "SearchStore", "fts5_query"]
