@@ -13,7 +13,6 @@ import argparse
 import gzip
 import io
 import os
-import resource
 import tempfile
 import threading
 import time
@@ -30,6 +29,7 @@ from warcio.warcwriter import WARCWriter
 from newsdesk import pipeline
 from newsdesk.backfill import BackfillOptions, backfill
 from newsdesk.ingest.warc import iter_warc
+from newsdesk.pipeline import PipelineOptions
 from newsdesk.store import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +49,9 @@ def make_warc(path: Path, *, records: int | None = None, megabytes: int | None =
             body = pages[count % len(pages)]
             url = f"https://copy{count // len(pages)}.site{count % len(pages)}.example/news/{count}"
             http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http))
+            payload = io.BytesIO(body)
+            record = writer.create_warc_record(url, "response", payload=payload, length=len(body), http_headers=http)
+            writer.write_record(record)
             count += 1
     return count
 
@@ -75,6 +77,7 @@ def plain(path: Path) -> float:
     """Return records/s of the pipeline in this process, without Dask."""
     with fresh_db("bench_plain") as url:
         store = open_store(url, upgrade=False)
+        pipeline.process_items(store, [])  # the imports a first batch would pay for
         start = time.perf_counter()
         report = pipeline.process_items(store, iter_warc(str(path)))
         seconds = time.perf_counter() - start
@@ -83,7 +86,11 @@ def plain(path: Path) -> float:
 
 
 def _peak_rss() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    # VmHWM, not ru_maxrss: a spawned worker inherits its parent's ru_maxrss across fork and exec
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 def _rss() -> int:
@@ -92,10 +99,12 @@ def _rss() -> int:
     return int(psutil.Process().memory_info().rss)
 
 
-def on_dask(path: Path, workers: int, chunk_mb: int, watch: bool = False) -> dict[str, object]:
+def on_dask(
+    path: Path, workers: int, chunk_bytes: int, watch: bool = False, stages: PipelineOptions | None = None
+) -> dict[str, object]:
     """Return records/s, start-up seconds and worker memory of a backfill on a local cluster of workers."""
     started = time.perf_counter()
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
             Client(cluster) as client:
         client.run(lambda: __import__("newsdesk.backfill.task"))  # the imports a first task would pay for
         startup = time.perf_counter() - started
@@ -111,7 +120,7 @@ def on_dask(path: Path, workers: int, chunk_mb: int, watch: bool = False) -> dic
             sampler.start()
         with fresh_db(f"bench_dask{workers}") as url:
             store = open_store(url, upgrade=False)
-            options = BackfillOptions(scheduler=cluster.scheduler_address, chunk_bytes=chunk_mb << 20)
+            options = BackfillOptions(scheduler=cluster.scheduler_address, chunk_bytes=chunk_bytes, stages=stages)
             start = time.perf_counter()
             summary = backfill(store, url, [str(path)], options)
             seconds = time.perf_counter() - start
@@ -133,6 +142,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--records", type=int, default=2000)
     parser.add_argument("--big-mb", type=int, default=0, help="also backfill a WARC this large on 2 workers")
+    parser.add_argument("--big-without-analysis", action="store_true", help="skip analysis in the big run")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     with tempfile.TemporaryDirectory(prefix="newsdesk-bench-") as folder:
@@ -140,8 +150,9 @@ def main() -> None:
         count = make_warc(small, records=args.records)
         print(f"WARC: {count} records, {mib(small.stat().st_size)}")
         base = plain(small)
-        one = on_dask(small, 1, chunk_mb=8)
-        two = on_dask(small, 2, chunk_mb=8)
+        chunk = small.stat().st_size // 16 + 1  # enough tasks to keep two workers busy to the end
+        one = on_dask(small, 1, chunk)
+        two = on_dask(small, 2, chunk)
         print(f"plain process: {base:.1f} records/s")
         for name, run in (("1 worker", one), ("2 workers", two)):
             print(f"dask {name}: {run['rate']:.1f} records/s ({run['records']} in {run['seconds']:.1f}s,"
@@ -154,8 +165,9 @@ def main() -> None:
         if args.big_mb:
             big = Path(folder) / "big.warc.gz"
             count = make_warc(big, megabytes=args.big_mb)
-            print(f"big WARC: {count} records, {mib(big.stat().st_size)}")
-            run = on_dask(big, 2, chunk_mb=64, watch=True)
+            stages = PipelineOptions(analyze=None) if args.big_without_analysis else None
+            print(f"big WARC: {count} records, {mib(big.stat().st_size)}, analysis {'off' if stages else 'on'}")
+            run = on_dask(big, 2, 64 << 20, watch=True, stages=stages)
             samples = run["samples"]
             print(f"big, 2 workers: {run['rate']:.1f} records/s, {run['records']} records in {run['seconds']:.0f}s;"
                   f" peak RSS per worker {[mib(p) for p in run['peaks']]};"  # type: ignore[attr-defined]

@@ -47,7 +47,9 @@ class Archives:
 
 def _response(writer: WARCWriter, url: str, body: bytes, status: str = "200 OK", kind: str = "text/html") -> None:
     headers = StatusAndHeaders(status, [("Content-Type", kind)], protocol="HTTP/1.1")
-    writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
+    record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
+                                       http_headers=headers)
+    writer.write_record(record)  # with a length, warcio needs no temporary file (which it would leave open)
 
 
 def _write_warc(path: Path, pages: list[tuple[str, bytes]], extras: bool) -> list[int]:
@@ -70,8 +72,9 @@ def _write_warc(path: Path, pages: list[tuple[str, bytes]], extras: bool) -> lis
             mark()
             _response(writer, url + "/missing", b"<html>gone</html>", status="404 Not Found")
             mark()
-            request = io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")
-            writer.write_record(writer.create_warc_record(url, "request", payload=request))
+            request = b"GET / HTTP/1.1\r\n\r\n"
+            record = writer.create_warc_record(url, "request", payload=io.BytesIO(request), length=len(request))
+            writer.write_record(record)
     path.write_bytes(stream.getvalue())
     return starts
 

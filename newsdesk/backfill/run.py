@@ -98,7 +98,7 @@ def dask_client(store: Store, options: BackfillOptions) -> Iterator[Client]:
     sqlite = store.backend == "sqlite"
     cluster = LocalCluster(
         n_workers=1 if sqlite else options.workers, threads_per_worker=1, processes=not sqlite,
-        dashboard_address=None,
+        dashboard_address=":0",  # a free port: the default 8787 may be taken by another cluster
     )
     with cluster, Client(cluster) as client:
         yield client

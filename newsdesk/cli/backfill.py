@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -39,7 +42,12 @@ def backfill_command(
 ) -> None:
     """Extract and store every HTML page of WARC archives on Dask; run again to resume after a crash."""
     setup_logging(verbose)
+    if not verbose:
+        _quiet_dask()
     config = settings.load(db=db)
+    missing = [given for given in inputs if not Path(given).exists()]
+    if missing:
+        raise fail(f"{missing[0]}: no such file or folder", 2)
     paths = warc_paths(inputs)
     if not paths:
         raise fail("no WARC files (.warc, .warc.gz, .arc, .arc.gz) among the inputs", 2)
@@ -59,6 +67,13 @@ def backfill_command(
     _print_summary(summary)
     if not summary.complete:
         raise typer.Exit(1)
+
+
+def _quiet_dask() -> None:
+    # Dask logs routine shutdown races (a heartbeat to a closed scheduler) as errors; task failures
+    # reach the summary anyway. Worker processes read the environment when they start.
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "critical")
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
 
 
 def _run_with_progress(store: Store, db_url: str, paths: list[str], options: BackfillOptions) -> BackfillSummary:
