@@ -14,6 +14,7 @@ COMMAND_MODULES = [
     "newsdesk.cli.analyze",
     "newsdesk.cli.backfill",
     "newsdesk.cli.accounts",
+    "newsdesk.cli.stories",
 ]
 
 for _name in COMMAND_MODULES:

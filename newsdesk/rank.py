@@ -1,0 +1,164 @@
+"""Key topics of the day and related articles.
+
+A story ranks by breadth (distinct outlets, a reprint counted once), velocity (articles in the
+last hours), recency and source diversity; its label is the headline that shares the most words
+with the story's other headlines, its summary the opening sentences of that article.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from newsdesk.model import Article, Story
+from newsdesk.text import first_sentences, tokens
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RankOptions:
+    """Weights and time scales of the story score."""
+
+    half_life_hours: float = 12.0  # recency: a story's score halves per this much quiet time
+    velocity_hours: float = 6.0  # articles newer than this count towards velocity
+    velocity_weight: float = 0.5
+    summary_chars: int = 300
+
+
+def _when(article: Article) -> datetime | None:
+    when = article.published or article.fetched_at
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when
+
+
+def outlets(articles: Sequence[Article]) -> set[str]:
+    """Return the distinct outlets of the originals among articles (copies add reach, not an outlet)."""
+    return {a.domain or a.site_name or a.key_url for a in articles if a.duplicate_of is None}
+
+
+def label_article(articles: Sequence[Article]) -> Article:
+    """Return the article whose headline shares the most words with the other headlines."""
+    originals = [a for a in articles if a.duplicate_of is None] or list(articles)
+    words = [set(tokens(a.title)) for a in originals]
+
+    def overlap(i: int) -> tuple[float, int]:
+        shared = sum(len(words[i] & other) for j, other in enumerate(words) if j != i)
+        return (shared + (1 if originals[i].title else -100), -i)
+
+    return originals[max(range(len(originals)), key=overlap)]
+
+
+def score_story(articles: Sequence[Article], now: datetime, options: RankOptions | None = None) -> float:
+    """Return the ranking score of a story made of articles, as of now."""
+    o = options or RankOptions()
+    found = outlets(articles)
+    times = [t for t in map(_when, articles) if t is not None]
+    last = max(times) if times else now
+    quiet_hours = max(0.0, (now - last).total_seconds() / 3600.0)
+    recent = sum(1 for t in times if (now - t).total_seconds() <= o.velocity_hours * 3600.0)
+    breadth = math.log1p(len(found))
+    diversity = len(found) / max(1, len(articles))
+    velocity = o.velocity_weight * math.log1p(recent)
+    return (breadth * (0.5 + 0.5 * diversity) + velocity) * 0.5 ** (quiet_hours / o.half_life_hours)
+
+
+def summarise_story(
+    story: Story, articles: Sequence[Article], now: datetime, options: RankOptions | None = None
+) -> Story:
+    """Return story with its label, summary, counts, times and score filled from its articles."""
+    o = options or RankOptions()
+    if not articles:
+        return story
+    lead = label_article(articles)
+    times = [t for t in map(_when, articles) if t is not None]
+    return Story(
+        id=story.id,
+        label=lead.title or first_sentences(lead.text, 80),
+        summary=first_sentences(lead.lead or lead.text, o.summary_chars),
+        first_seen=min(times) if times else story.first_seen,
+        last_update=max(times) if times else story.last_update,
+        article_count=len(articles),
+        outlet_count=len(outlets(articles)),
+        score=score_story(articles, now, o),
+        article_ids=tuple(a.id for a in articles if a.id is not None),
+    )
+
+
+def rank_stories(stories: Sequence[Story], limit: int = 20) -> list[Story]:
+    """Return the key topics: stories by descending score, ties by more outlets, then newer."""
+    def key(story: Story) -> tuple[float, int, float]:
+        last = story.last_update.timestamp() if story.last_update else 0.0
+        return (story.score, story.outlet_count, last)
+
+    return sorted(stories, key=key, reverse=True)[:limit]
+
+
+def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """Return the dot product of two unit sparse vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(word, 0.0) for word, v in a.items())
+
+
+def related_articles(
+    key: int,
+    vectors: Mapping[int, Mapping[str, float]],
+    story_of: Mapping[int, int],
+    original_of: Mapping[int, int],
+    k: int = 5,
+    candidates: Sequence[int] | None = None,
+) -> list[int]:
+    """Return up to k related article keys: its own story's first, then the nearest others, no copies.
+
+    Copies of one original (and of key itself) appear at most once, as the original.
+    """
+    vector = vectors[key]
+    own_story = story_of.get(key)
+    seen = {original_of.get(key, key)}
+    pool = candidates if candidates is not None else list(vectors)
+    ranked = sorted(
+        (other for other in pool if other != key),
+        key=lambda other: (story_of.get(other) == own_story, cosine(vector, vectors[other])),
+        reverse=True,
+    )
+    out: list[int] = []
+    for other in ranked:
+        group = original_of.get(other, other)
+        if group in seen:
+            continue
+        seen.add(group)
+        out.append(other)
+        if len(out) == k:
+            break
+    return out
+
+
+class RelatedIndex:
+    """An inverted index of article vectors by their heaviest terms, to shortlist related articles."""
+
+    def __init__(self, lookup_terms: int = 6, per_term: int = 200) -> None:
+        self.lookup_terms = lookup_terms
+        self.per_term = per_term
+        self.vectors: dict[int, Mapping[str, float]] = {}
+        self._postings: dict[str, list[int]] = {}
+
+    def _heavy(self, vector: Mapping[str, float]) -> list[str]:
+        return sorted(vector, key=vector.__getitem__, reverse=True)[: self.lookup_terms]
+
+    def add(self, key: int, vector: Mapping[str, float]) -> None:
+        """Index one article's vector."""
+        self.vectors[key] = vector
+        for word in self._heavy(vector):
+            postings = self._postings.setdefault(word, [])
+            if len(postings) < self.per_term:  # a term this common says little about relatedness
+                postings.append(key)
+
+    def candidates(self, key: int, also: Sequence[int] = ()) -> list[int]:
+        """Return articles sharing a heavy term with key, plus also (its story's members)."""
+        found = dict.fromkeys(also)
+        for word in self._heavy(self.vectors[key]):
+            found.update(dict.fromkeys(self._postings.get(word, ())))
+        found.pop(key, None)
+        return list(found)

@@ -1,0 +1,91 @@
+"""Deduplication: syndicated copies fold into their original; same-event rewrites do not."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from newsdesk.dedupe import DedupeOptions, Deduplicator, dedupe_articles, dedupe_groups, fingerprint
+from newsdesk.model import Article
+
+ORIGINAL = (
+    "Senate Majority Leader Mitch McConnell and Sen. Tim Kaine introduced new legislation on Monday that would raise "
+    "the legal age to purchase tobacco products nationwide to 21. The bipartisan pair, who both hail from states that "
+    "have relied on tobacco as a cash crop for generations, said their proposal is driven in large part by the "
+    "dramatic increase in the use of e-cigarettes and vaping devices by teenagers."
+)
+REWRITE = (
+    "Two senators from tobacco-growing states want the minimum age for buying cigarettes and e-cigarettes raised to "
+    "21 across the country, citing a surge in teen vaping; McConnell and Kaine unveiled the bill on Monday."
+)
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+def need_shared() -> Path:
+    """Return ../shared, skipping (or failing under CI) when it is missing."""
+    if not SHARED.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{SHARED} is missing; CI must have ../shared")
+        pytest.skip(f"{SHARED} is missing (the shared corpora sit beside the repo)")
+    return SHARED
+
+
+def test_wire_copies_fold_into_the_original() -> None:
+    copies = [
+        ("McConnell and Kaine want to end tobacco sales to anyone under 21", ORIGINAL),
+        ("McConnell and Kaine want to end tobacco sales - report", "WASHINGTON (Reuters) - " + ORIGINAL),
+        ("McConnell and Kaine want to end tobacco sales to anyone under 21",
+         ORIGINAL.rsplit(".", 2)[0] + ".\nTASR informs according to the AP agency."),
+        ("Tobacco age to rise?", ORIGINAL.replace("legislation", "a bill").replace("dramatic", "sharp")
+         + "\nLocal officials did not immediately respond to a request for comment."),
+        ("McConnell, Kaine team up on tobacco", REWRITE),
+    ]
+    assert dedupe_groups(copies) == [0, 0, 0, 0, 4]
+
+
+def test_exact_copy_and_shared_credit_line() -> None:
+    finder = Deduplicator(DedupeOptions())
+    credit = "The Associated Press contributed to this report."
+    texts = [
+        ("Floods close schools", "Heavy rain flooded the river valley and closed twelve schools on Tuesday."),
+        ("Budget vote delayed", "The city council postponed its budget vote after a dispute over police funding."),
+        ("Striker signs for rivals", "The league's top scorer joined the champions on a four-year contract."),
+    ]
+    roots = [finder.add(title, f"{text}\n{credit}")[1] for title, text in texts]
+    assert roots == [0, 1, 2]
+    assert finder.add("Floods close schools", f"{texts[0][1]}\n{credit}")[1] == 0
+
+
+def test_fingerprint_ignores_case_and_punctuation() -> None:
+    assert fingerprint("A Title", "Some text, here.")[0] == fingerprint("a title", "some text here")[0]
+
+
+def test_dedupe_articles_points_copies_at_the_earliest() -> None:
+    base = Article(url="https://a.example/1", title="Tobacco age", text=ORIGINAL, domain="a.example")
+    early = replace(base, id=1, published=datetime(2024, 1, 1, 8, tzinfo=UTC))
+    late = replace(base, id=2, url="https://b.example/2", domain="b.example", text="LONDON (AFP) - " + ORIGINAL,
+                   published=datetime(2024, 1, 1, 12, tzinfo=UTC))
+    other = replace(base, id=3, url="https://c.example/3", domain="c.example", text=REWRITE)
+    out = dedupe_articles([late, other, early])
+    assert [a.duplicate_of for a in out] == [1, None, None]
+
+
+def test_near_duplicates_dev_corpus() -> None:
+    import json
+
+    shared = need_shared()
+    rows = [json.loads(line) for line in (shared / "corpora/near-duplicates/dev.jsonl").open()][:1500]
+    groups = dedupe_groups([(r["title"], r["text"]) for r in rows])
+    labels = [r["label"] for r in rows]
+    tp = fp = fn = 0
+    for i in range(len(rows)):
+        for j in range(i):
+            same_pred, same_gold = groups[i] == groups[j], labels[i] == labels[j]
+            tp += same_pred and same_gold
+            fp += same_pred and not same_gold
+            fn += same_gold and not same_pred
+    assert 2 * tp / (2 * tp + fp + fn) >= 0.98
