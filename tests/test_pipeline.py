@@ -43,3 +43,28 @@ def test_analysis_is_stored_with_canonical_names_across_the_story(store: Store) 
     assert "Takeshi Iwaya" in people
     assert any(q.speaker == "Takeshi Iwaya" and "This will not only deepen" in q.text for q in quotes)
     assert any(s.source == "TASR" and s.cites == "AP" for s in sources)
+
+
+def _seed_pages() -> list[RawPage]:
+    seed = need_shared("seed")
+    paths = [seed / "kyiv-visit-article.html", *sorted((seed / "story").glob("*.html"))]
+    return [RawPage(url=f"https://site{i}.example/a", html=p.read_text(), input=str(p)) for i, p in enumerate(paths)]
+
+
+def test_seed_story_is_deduped_clustered_and_ranked(store: Store) -> None:
+    pages = _seed_pages()
+    kyiv, other, copy, wire = pages
+    # two calls in order of publication: the second warms its story state from what the first stored
+    pipeline.process_items(store, [kyiv, wire])
+    pipeline.process_items(store, [copy, other])
+    articles = {a.title: a for a in store.list_articles(limit=10)}
+    seed = next(a for t, a in articles.items() if "Iwaja" in t)
+    wire = next(a for t, a in articles.items() if t.startswith("Japan's foreign minister visits Kyiv,"))
+    copy = next(a for t, a in articles.items() if t == "Japan's foreign minister visits Kyiv")
+    other = next(a for t, a in articles.items() if "intelligence" in t)
+    assert copy.duplicate_of == wire.id and seed.duplicate_of is None
+    assert seed.story_id == wire.story_id == copy.story_id != other.story_id
+    top = store.top_stories()
+    assert top[0].id == seed.story_id
+    assert (top[0].article_count, top[0].outlet_count) == (3, 2)
+    assert "Kyiv" in top[0].label

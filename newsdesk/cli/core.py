@@ -100,12 +100,12 @@ def fetch(db: DbOption = None, verbose: Verbose = False) -> None:
         raise typer.Exit(1)
 
 
-def _poll(store: Store, config: settings.Settings) -> bool:
+def _poll(store: Store, config: settings.Settings, desk: pipeline.StoryDesk | None = None) -> bool:
     from newsdesk import pipeline
     from newsdesk.ingest.fetch import Fetcher
 
     with Fetcher(config.fetch_options()) as fetcher:
-        reports = pipeline.poll_due_feeds(store, fetcher, interval=config.poll_interval)
+        reports = pipeline.poll_due_feeds(store, fetcher, interval=config.poll_interval, desk=desk)
     for url, report in reports.items():
         console.print(f"[bold]{url}[/bold]", highlight=False)
         _print_report(report)
@@ -152,9 +152,12 @@ def run(
         store.add_feed(feed)
 
     def poll_forever() -> None:
+        from newsdesk.pipeline import StoryDesk
+
+        desk = StoryDesk.warmed(store)  # one story state for the life of the service
         while True:
             try:
-                _poll(store, config)
+                _poll(store, config, desk)
             except Exception:  # noqa: BLE001 - a poll crash must not take the site down
                 console.print_exception()
             time.sleep(60)

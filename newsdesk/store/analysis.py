@@ -76,6 +76,21 @@ class AnalysisStore:
         )
         return int(row.id)
 
+    def mentions_of(self, article_ids: list[int]) -> dict[int, list[Mention]]:
+        """Return the stored mentions of many articles at once, with their entities' canonical names."""
+        found: dict[int, list[Mention]] = {}
+        with self.engine.connect() as connection:
+            for start in range(0, len(article_ids), 500):
+                query = (
+                    select(mentions, entities.c.name)
+                    .outerjoin(entities, mentions.c.entity_id == entities.c.id)
+                    .where(mentions.c.article_id.in_(article_ids[start : start + 500]))
+                    .order_by(mentions.c.article_id, mentions.c.start)
+                )
+                for r in connection.execute(query):
+                    found.setdefault(r.article_id, []).append(Mention(r.start, r.end, r.text, r.label, r.name or ""))
+        return found
+
     def known_entities(self, *, limit: int = 5000) -> list[Entity]:
         """Return the stored entities, the most mentioned first, with their known spellings."""
         mentioned = func.count(mentions.c.id).label("n")

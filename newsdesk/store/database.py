@@ -23,6 +23,7 @@ from newsdesk.store.entities import EntityStore
 from newsdesk.store.feeds import FeedStore
 from newsdesk.store.search import SearchStore
 from newsdesk.store.sites import SiteStore
+from newsdesk.store.stories import StoryStore
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -65,7 +66,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
-class Store(ArticleStore, FeedStore, AnalysisStore, AccountStore, SearchStore, EntityStore, BackfillStore, SiteStore):
+class Store(
+    ArticleStore, FeedStore, AnalysisStore, AccountStore, SearchStore, EntityStore, BackfillStore, SiteStore, StoryStore
+):
     """The database behind newsdesk: articles, feeds, analysis, stories, accounts and comments."""
 
     def __init__(self, engine: Engine) -> None:

@@ -1,25 +1,19 @@
-"""The one orchestrator: pages flow ingest → extract → analyse → save → dedupe/cluster → rank.
-
-It is the only module that calls both the stages and the store. One item's NewsdeskError never
-stops a batch: it is recorded in the report (and on the feed row) and the batch goes on.
-"""
+"""A batch of pages or articles through the stages: extract → analyse → save → stories."""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
 from itertools import islice
 
 from newsdesk.analyze import AnalyzeOptions, analyze_with_entities
 from newsdesk.errors import InputError, NewsdeskError
 from newsdesk.extract import ExtractOptions, SiteTemplate, extract_with_body, learn_template
-from newsdesk.ingest.feeds import ParsedFeed, parse_any
-from newsdesk.ingest.fetch import Fetcher
-from newsdesk.ingest.files import Item, expand_paths, is_url, iter_file
+from newsdesk.ingest.files import Item
 from newsdesk.ingest.warc import Skipped
-from newsdesk.model import Article, ExtractionStatus, Feed, RawPage
+from newsdesk.model import Article, ExtractionStatus
+from newsdesk.pipeline.stories import StoryDesk
 from newsdesk.store import Store
 
 log = logging.getLogger(__name__)
@@ -63,6 +57,7 @@ class PipelineOptions:
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     analyze: AnalyzeOptions | None = field(default_factory=AnalyzeOptions)  # None: no analysis
     learn_templates: bool = True
+    stories: bool = True  # fold copies, cluster into stories, rank
 
 
 def process_items(
@@ -71,10 +66,16 @@ def process_items(
     *,
     extract_options: ExtractOptions | None = None,
     options: PipelineOptions | None = None,
+    desk: StoryDesk | None = None,
     on_item: Callable[[], None] | None = None,
 ) -> Report:
-    """Extract, analyse and store every page or article of items, in batches; return what happened."""
+    """Extract, analyse and store every page or article of items, in batches; return what happened.
+
+    Pass a StoryDesk to keep story state across calls (a long-running service); otherwise one is
+    warmed from the database when the first new article is stored.
+    """
     options = options or PipelineOptions()
+    holder = _DeskHolder(store, desk) if options.stories else None
     if extract_options is not None:
         options = replace(options, extract=extract_options)
     templates = load_templates(store) if options.learn_templates else {}
@@ -91,7 +92,7 @@ def process_items(
                 prints.append(found[1])
             if on_item:
                 on_item()
-        report.add(save_articles(store, articles, options))
+        report.add(save_articles(store, articles, options, holder))
         if options.learn_templates:
             templates.update(learn_templates(store, articles, prints))
     return report
@@ -133,8 +134,22 @@ def learn_templates(store: Store, articles: list[Article], prints: list[list[str
     return learned
 
 
-def save_articles(store: Store, articles: list[Article], options: PipelineOptions | None = None) -> Report:
-    """Store articles (each page once), then analyse the new ones and store what analysis found."""
+class _DeskHolder:
+    """Warms a StoryDesk only when a batch stores something new."""
+
+    def __init__(self, store: Store, desk: StoryDesk | None) -> None:
+        self.store, self.desk = store, desk
+
+    def get(self, just_stored: list[Article]) -> StoryDesk:
+        if self.desk is None:
+            self.desk = StoryDesk.warmed(self.store, before=just_stored)
+        return self.desk
+
+
+def save_articles(
+    store: Store, articles: list[Article], options: PipelineOptions | None = None, desk: _DeskHolder | None = None
+) -> Report:
+    """Store articles (each page once), analyse the new ones, then fold copies and cluster them into stories."""
     options = options or PipelineOptions()
     report = Report()
     if not articles:
@@ -144,7 +159,9 @@ def save_articles(store: Store, articles: list[Article], options: PipelineOption
     report.stored = len(created)
     report.already_stored = len(results) - len(created)
     if created and options.analyze is not None:
-        analyze_new(store, created, options.analyze)
+        created = analyze_new(store, created, options.analyze)
+    if created and options.stories:
+        (desk or _DeskHolder(store, None)).get(created).add(store, created)
     return report
 
 
@@ -156,105 +173,3 @@ def analyze_new(store: Store, articles: list[Article], options: AnalyzeOptions) 
         if article.id is not None:
             store.save_analysis(article.id, article, entities)
     return analysed
-
-
-def iter_local(inputs: Iterable[str], *, max_bytes: int = 5_000_000) -> Iterator[Item]:
-    """Yield the pages and articles of local files and folders."""
-    for path in expand_paths(inputs):
-        yield from iter_file(path, max_bytes=max_bytes)
-
-
-def iter_url(fetcher: Fetcher, url: str) -> Iterator[Item]:
-    """Yield the page at url, or the pages its feed links to when url is a feed."""
-    try:
-        result = fetcher.fetch(url)
-    except NewsdeskError as exc:
-        yield exc
-        return
-    if "html" in (result.content_type or "") and "xml" not in (result.content_type or ""):
-        yield RawPage(url=result.final_url, html=result.text, input=url, fetched_at=datetime.now(UTC))
-        return
-    try:
-        parsed = read_feed(fetcher, result.body, url)
-    except NewsdeskError as exc:
-        yield exc
-        return
-    yield from _fetch_links(fetcher, [link.url for link in parsed.links], url)
-
-
-def read_feed(fetcher: Fetcher, body: bytes, url: str, *, max_children: int = 10) -> ParsedFeed:
-    """Parse a feed or sitemap; for a sitemap index, fetch and merge its (first few) child sitemaps."""
-    parsed = parse_any(body, url)
-    links = list(parsed.links)
-    for child in parsed.sitemaps[:max_children]:
-        try:
-            links.extend(parse_any(fetcher.fetch(child).body, child).links)
-        except NewsdeskError as exc:
-            log.warning("sitemap %s of %s: %s", child, url, exc)
-    return ParsedFeed(title=parsed.title, links=links, sitemaps=[])
-
-
-def _fetch_links(fetcher: Fetcher, urls: list[str], feed_url: str) -> Iterator[Item]:
-    for link in urls:
-        try:
-            page = fetcher.fetch_page(link)
-        except NewsdeskError as exc:
-            yield exc
-            continue
-        yield replace(page, feed_url=feed_url)
-
-
-def iter_inputs(inputs: Iterable[str], fetcher: Fetcher | None, *, max_bytes: int = 5_000_000) -> Iterator[Item]:
-    """Yield the pages and articles of every input, local or URL, in order."""
-    for given in inputs:
-        if is_url(given):
-            if fetcher is None:
-                yield InputError("URLs need a fetcher", input=given)
-            else:
-                yield from iter_url(fetcher, given)
-        else:
-            yield from iter_local([given], max_bytes=max_bytes)
-
-
-def poll_feed(store: Store, fetcher: Fetcher, feed: Feed, *, interval: int = 900) -> Report:
-    """Fetch one feed (conditionally), store its new articles, and record how the poll went."""
-    now = datetime.now(UTC)
-    try:
-        result = fetcher.fetch(feed.url, etag=feed.etag, last_modified=feed.last_modified)
-        if result.not_modified:
-            store.update_feed(replace(feed, last_checked_at=now, next_check_at=now + timedelta(seconds=interval)))
-            return Report()
-        parsed = read_feed(fetcher, result.body, feed.url)
-    except NewsdeskError as exc:
-        backoff = interval * min(2 ** (feed.error_count + 1), 96)
-        store.update_feed(
-            replace(
-                feed,
-                last_checked_at=now,
-                next_check_at=now + timedelta(seconds=backoff),
-                error_count=feed.error_count + 1,
-                last_error=str(exc),
-            )
-        )
-        return Report(errors=[exc])
-    known = store.known_urls([link.url for link in parsed.links])
-    new_links = [link.url for link in parsed.links if link.url not in known]
-    report = process_items(store, _fetch_links(fetcher, new_links, feed.url))
-    store.update_feed(
-        replace(
-            feed,
-            title=feed.title or parsed.title,
-            etag=result.etag,
-            last_modified=result.last_modified,
-            last_checked_at=now,
-            next_check_at=now + timedelta(seconds=interval),
-            error_count=0,
-            last_error=None,
-        )
-    )
-    return report
-
-
-def poll_due_feeds(store: Store, fetcher: Fetcher, *, interval: int = 900) -> dict[str, Report]:
-    """Poll every feed that is due; return each feed's report (a failing feed is reported, not fatal)."""
-    return {feed.url: poll_feed(store, fetcher, feed, interval=interval) for feed in store.due_feeds()}
