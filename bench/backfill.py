@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil
 from distributed import Client, LocalCluster
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -37,8 +38,8 @@ CORPUS = ROOT.parent / "shared" / "corpora" / "article-extraction" / "dev" / "ht
 PG = os.environ.get("NEWSDESK_TEST_PG", "postgresql+psycopg://newsdesk:newsdesk@127.0.0.1:5432/newsdesk")
 
 
-def make_warc(path: Path, *, records: int | None = None, megabytes: int | None = None) -> int:
-    """Write a gzipped WARC of dev pages, each copy under its own host; return how many records it holds."""
+def make_warc(path: Path, *, records: int | None = None, megabytes: int | None = None, new_sites: bool = True) -> int:
+    """Write a gzipped WARC of dev pages, each copy under new hosts (else the same 115); return its record count."""
     pages = [gzip.decompress(p.read_bytes()).replace(b"canonical", b"canonicx").replace(b"og:url", b"og:urx")
              for p in sorted(CORPUS.glob("*.html.gz"))]
     headers = [("Content-Type", "text/html; charset=utf-8")]
@@ -47,7 +48,8 @@ def make_warc(path: Path, *, records: int | None = None, megabytes: int | None =
         writer = WARCWriter(stream, gzip=True)
         while (records is None or count < records) and (megabytes is None or stream.tell() < megabytes << 20):
             body = pages[count % len(pages)]
-            url = f"https://copy{count // len(pages)}.site{count % len(pages)}.example/news/{count}"
+            copy = count // len(pages) if new_sites else 0  # same host and text again: stored once, read every time
+            url = f"https://copy{copy}.site{count % len(pages)}.example/news/{count}"
             http = StatusAndHeaders("200 OK", headers, protocol="HTTP/1.1")
             payload = io.BytesIO(body)
             record = writer.create_warc_record(url, "response", payload=payload, length=len(body), http_headers=http)
@@ -73,16 +75,21 @@ def fresh_db(name: str) -> Iterator[str]:
         admin.dispose()
 
 
-def plain(path: Path) -> float:
-    """Return records/s of the pipeline in this process, without Dask."""
+def plain(path: Path) -> tuple[float, float]:
+    """Return records per second and per CPU second of the pipeline in this process, without Dask."""
     with fresh_db("bench_plain") as url:
         store = open_store(url, upgrade=False)
         pipeline.process_items(store, [])  # the imports a first batch would pay for
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         report = pipeline.process_items(store, iter_warc(str(path)))
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         store.close()
-    return report.seen / seconds
+    return report.seen / seconds, report.seen / cpu
+
+
+def _cpu() -> float:
+    times = psutil.Process().cpu_times()
+    return float(times.user + times.system)
 
 
 def _peak_rss() -> int:
@@ -94,8 +101,6 @@ def _peak_rss() -> int:
 
 
 def _rss() -> int:
-    import psutil
-
     return int(psutil.Process().memory_info().rss)
 
 
@@ -121,14 +126,18 @@ def on_dask(
         with fresh_db(f"bench_dask{workers}") as url:
             store = open_store(url, upgrade=False)
             options = BackfillOptions(scheduler=cluster.scheduler_address, chunk_bytes=chunk_bytes, stages=stages)
+            before, client_cpu = client.run(_cpu), time.process_time()
             start = time.perf_counter()
             summary = backfill(store, url, [str(path)], options)
             seconds = time.perf_counter() - start
+            client_cpu = time.process_time() - client_cpu  # the client, and the scheduler it runs in a thread
+            worker_cpu = sorted(cpu - before[worker] for worker, cpu in client.run(_cpu).items())
             stop.set()
             store.close()
         peaks = sorted(client.run(_peak_rss).values())
     assert summary.complete, summary.failures
     return {"rate": summary.this_run.seen / seconds, "startup": startup, "seconds": seconds,
+            "worker_cpu": worker_cpu, "client_cpu": client_cpu,
             "records": summary.this_run.seen, "stored": summary.this_run.stored, "peaks": peaks, "samples": samples}
 
 
@@ -143,37 +152,57 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=2000)
     parser.add_argument("--big-mb", type=int, default=0, help="also backfill a WARC this large on 2 workers")
     parser.add_argument("--big-without-analysis", action="store_true", help="skip analysis in the big run")
+    parser.add_argument("--big-same-sites", action="store_true", help="repeat the 115 sites instead of new ones")
+    parser.add_argument("--skip-small", action="store_true", help="only the big run")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     with tempfile.TemporaryDirectory(prefix="newsdesk-bench-") as folder:
-        small = Path(folder) / "small.warc.gz"
-        count = make_warc(small, records=args.records)
-        print(f"WARC: {count} records, {mib(small.stat().st_size)}")
-        base = plain(small)
-        chunk = small.stat().st_size // 16 + 1  # enough tasks to keep two workers busy to the end
-        one = on_dask(small, 1, chunk)
-        two = on_dask(small, 2, chunk)
-        print(f"plain process: {base:.1f} records/s")
-        for name, run in (("1 worker", one), ("2 workers", two)):
-            print(f"dask {name}: {run['rate']:.1f} records/s ({run['records']} in {run['seconds']:.1f}s,"
-                  f" start-up {run['startup']:.1f}s), peak RSS per worker {[mib(p) for p in run['peaks']]}")
-        print(f"2 workers / 1 worker: {two['rate'] / one['rate']:.2f}x;"  # type: ignore[operator]
-              f" 2 workers / plain: {two['rate'] / base:.2f}x;"  # type: ignore[operator]
-              f" Dask overhead (1 worker vs plain): {100 * (1 - one['rate'] / base):.1f}%")  # type: ignore[operator]
-        print(f"load average after small runs: {os.getloadavg()}")
-        small.unlink()
+        if not args.skip_small:
+            small_runs(Path(folder), args.records)
         if args.big_mb:
-            big = Path(folder) / "big.warc.gz"
-            count = make_warc(big, megabytes=args.big_mb)
-            stages = PipelineOptions(analyze=None) if args.big_without_analysis else None
-            print(f"big WARC: {count} records, {mib(big.stat().st_size)}, analysis {'off' if stages else 'on'}")
-            run = on_dask(big, 2, 64 << 20, watch=True, stages=stages)
-            samples = run["samples"]
-            print(f"big, 2 workers: {run['rate']:.1f} records/s, {run['records']} records in {run['seconds']:.0f}s;"
-                  f" peak RSS per worker {[mib(p) for p in run['peaks']]};"  # type: ignore[attr-defined]
-                  f" largest worker RSS at 10/50/90% of the run:"
-                  f" {[mib(samples[int(len(samples) * f)]) for f in (0.1, 0.5, 0.9)] if samples else 'n/a'}")
-            print(f"load average after big run: {os.getloadavg()}")
+            big_run(Path(folder), args)
+
+
+def small_runs(folder: Path, records: int) -> None:
+    """Print records/s (wall and CPU) of the plain process and of 1 and 2 Dask workers on the same small WARC."""
+    small = folder / "small.warc.gz"
+    count = make_warc(small, records=records)
+    print(f"WARC: {count} records, {mib(small.stat().st_size)}")
+    base, base_cpu = plain(small)
+    chunk = small.stat().st_size // 16 + 1  # enough tasks to keep two workers busy to the end
+    one = on_dask(small, 1, chunk)
+    two = on_dask(small, 2, chunk)
+    print(f"plain process: {base:.2f} records/s wall, {base_cpu:.2f} records per CPU second")
+    for name, run in (("1 worker", one), ("2 workers", two)):
+        cpu: list[float] = run["worker_cpu"]  # type: ignore[assignment]
+        print(f"dask {name}: {run['rate']:.2f} records/s wall ({run['records']} in {run['seconds']:.1f}s,"
+              f" start-up {run['startup']:.1f}s); CPU s per worker {[round(c, 1) for c in cpu]},"
+              f" client+scheduler {run['client_cpu']:.1f}; peak RSS per worker {[mib(p) for p in run['peaks']]}")  # type: ignore[attr-defined]
+    one_cpu = sum(one["worker_cpu"]) + one["client_cpu"]  # type: ignore[call-overload,operator]
+    two_cpu: list[float] = two["worker_cpu"]  # type: ignore[assignment]
+    print(f"wall: 2 workers / 1 worker {two['rate'] / one['rate']:.2f}x,"  # type: ignore[operator]
+          f" 2 workers / plain {two['rate'] / base:.2f}x, 1 worker / plain {one['rate'] / base:.2f}x")  # type: ignore[operator]
+    print(f"CPU: Dask overhead (1 worker + client + scheduler vs plain) {100 * (one_cpu * base_cpu / count - 1):.1f}%;"
+          f" 2-worker balance (all work / busiest worker: the speed-up 2 idle cores would give)"
+          f" {sum(two_cpu) / max(two_cpu):.2f}x")
+    print(f"load average after small runs: {os.getloadavg()}")
+    small.unlink()
+
+
+def big_run(folder: Path, args: argparse.Namespace) -> None:
+    """Print the speed and the worker memory over a 2-worker backfill of a large WARC."""
+    big = folder / "big.warc.gz"
+    count = make_warc(big, megabytes=args.big_mb, new_sites=not args.big_same_sites)
+    stages = PipelineOptions(analyze=None) if args.big_without_analysis else None
+    print(f"big WARC: {count} records, {mib(big.stat().st_size)}, analysis {'off' if stages else 'on'},"
+          f" {'the same 115 sites' if args.big_same_sites else 'new sites in every copy'}")
+    run = on_dask(big, 2, 64 << 20, watch=True, stages=stages)
+    samples: list[int] = run["samples"]  # type: ignore[assignment]
+    at = [mib(samples[int(len(samples) * f)]) for f in (0.1, 0.5, 0.9)] if samples else "n/a"
+    print(f"big, 2 workers: {run['rate']:.1f} records/s, {run['records']} records in {run['seconds']:.0f}s;"
+          f" peak RSS per worker {[mib(p) for p in run['peaks']]};"  # type: ignore[attr-defined]
+          f" largest worker RSS at 10/50/90% of the run: {at}")
+    print(f"load average after big run: {os.getloadavg()}")
 
 
 if __name__ == "__main__":

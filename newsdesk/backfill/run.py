@@ -116,24 +116,25 @@ def backfill(
     jobs = prepare_jobs(store, paths, options.chunk_bytes)
     pending = [job for job in jobs if not job.done]
     task_options = TaskOptions(db_url, options.batch_size, options.max_bytes, options.stages)
-    this_run = JobCounts()
+    workers = 0
     failures: list[str] = []
-    with dask_client(store, options) as client:
-        workers = len(client.scheduler_info()["workers"])
-        futures = {
-            client.submit(run_job, job.path, job.start_offset, task_options, retries=options.retries, pure=False,
-                          key=f"backfill-{job.path}@{job.start_offset}"): job
-            for job in pending
-        }
-        for future in _follow(store, paths, list(futures), on_progress):
-            job = futures[future]
-            if future.status == "finished":
-                this_run = this_run.plus(future.result())
-            else:
-                failures.append(f"{job.path}@{job.start_offset}: {future.exception()!r}")
+    if pending:
+        with dask_client(store, options) as client:
+            workers = len(client.scheduler_info()["workers"])
+            futures = {
+                client.submit(run_job, job.path, job.start_offset, task_options, retries=options.retries,
+                              pure=False, key=f"backfill-{job.path}@{job.start_offset}"): job
+                for job in pending
+            }
+            for future in _follow(store, paths, list(futures), on_progress):
+                if future.status != "finished":
+                    job = futures[future]
+                    failures.append(f"{job.path}@{job.start_offset}: {future.exception()!r}")
     progress = measure(store.backfill_jobs(paths))
     if on_progress:
         on_progress(progress)
+    # from the job rows, not the task results: a task retried after a crash returns only its last attempt's counts
+    this_run = progress.counts.minus(measure(jobs).counts)
     resumed = sum(1 for job in pending if job.next_offset != job.start_offset)
     return BackfillSummary(progress, this_run, resumed + len(jobs) - len(pending), workers,
                            time.monotonic() - started, failures)

@@ -96,7 +96,8 @@ def _print_summary(summary: BackfillSummary) -> None:
     rate = run.seen / summary.seconds if summary.seconds else 0.0
     lines = [
         f"{summary.progress.jobs_done}/{summary.progress.jobs_total} tasks done"
-        f" ({summary.resumed_jobs} resumed from an earlier run), {summary.workers} workers",
+        f" ({summary.resumed_jobs} resumed from an earlier run),"
+        f" {f'{summary.workers} workers' if summary.workers else 'nothing left to do'}",
         f"this run: {run.seen:,} records in {summary.seconds:.1f}s ({rate:,.1f}/s), {run.stored:,} articles stored",
         f"all runs: {done.seen:,} records seen, {done.stored:,} articles stored, {done.already_stored:,} duplicates,"
         f" {done.skipped:,} skipped, {done.errors:,} errors",

@@ -44,11 +44,24 @@ class JobCounts:
         )
 
 
-def _merge(a: dict[str, int], b: dict[str, int]) -> dict[str, int]:
+    def minus(self, other: JobCounts) -> JobCounts:
+        """Return these counts less other's (what was added since other was read)."""
+        return JobCounts(
+            self.seen - other.seen,
+            self.stored - other.stored,
+            self.already_stored - other.already_stored,
+            self.skipped - other.skipped,
+            self.errors - other.errors,
+            _merge(self.skip_reasons, other.skip_reasons, -1),
+            _merge(self.error_kinds, other.error_kinds, -1),
+        )
+
+
+def _merge(a: dict[str, int], b: dict[str, int], sign: int = 1) -> dict[str, int]:
     merged = dict(a)
     for key, count in b.items():
-        merged[key] = merged.get(key, 0) + count
-    return merged
+        merged[key] = merged.get(key, 0) + sign * count
+    return {key: count for key, count in merged.items() if count}
 
 
 @dataclass(frozen=True, slots=True)
