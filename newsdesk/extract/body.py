@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -77,6 +78,9 @@ def _sentence(block: Block) -> bool:
     return block.words >= 8 and block.text.rstrip("\"'”’)").endswith((".", "!", "?"))
 
 
+_BYLINE = re.compile(r"^(by|von|par|por|di|door|av|af)\s+\S", re.IGNORECASE)
+
+
 def _drop_title_lines(blocks: list[Block], reasons: list[str], title: str, standfirst: str) -> None:
     # The headline repeats at the top of the body on most sites; it is metadata, not body. So is a
     # standfirst set as a heading; one set as the first paragraph is the article's own lead and stays.
@@ -87,6 +91,8 @@ def _drop_title_lines(blocks: list[Block], reasons: list[str], title: str, stand
             reasons[index] = "headline"
         elif standfirst and block.kind == "head" and same_text(block.text, standfirst):
             reasons[index] = "standfirst under the headline"
+        elif block.words <= 12 and _BYLINE.match(block.text) and not _sentence(block):
+            reasons[index] = "byline"
 
 
 def _drop_tail(blocks: list[Block], reasons: list[str]) -> None:

@@ -137,12 +137,6 @@ class EntityStore:
             )
         return found[:limit]
 
-    def stored_stories(self, *, limit: int = 10) -> list[Story]:
-        """Return stories as stored, best score first (for pages while no ranking is available)."""
-        query = select(stories).order_by(stories.c.score.desc(), stories.c.last_update.desc(), stories.c.id.desc())
-        with self.engine.connect() as connection:
-            return [story_from_row(row) for row in connection.execute(query.limit(limit))]
-
     def stories_by_id(self, story_ids: list[int]) -> dict[int, Story]:
         """Return the stories with these ids, by id."""
         if not story_ids:

@@ -1,56 +1,54 @@
-"""Stories as the website needs them, read through whichever Store methods the stories module offers.
-
-The stories store is written alongside the website: where its methods are missing, pages fall back
-to the plain ``stories`` table (ordered by score) and to article listings, so the site degrades to
-"latest news" instead of failing.
-"""
+"""Stories as the website shows them: the key topics of the day, a story's coverage, related articles."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import UTC, datetime, timedelta
 
 from newsdesk.model import Article, Story
 from newsdesk.store import Store
-from newsdesk.store.search import Filters
 
-
-def _method(store: Store, name: str) -> Any:
-    return getattr(store, name, None)
+FRESH = timedelta(hours=36)  # a story with nothing newer than this is no longer a topic of the day
 
 
 def top_stories(store: Store, limit: int = 10) -> list[Story]:
-    """Return the key stories of the day, best first (empty when there are none)."""
-    method = _method(store, "top_stories")
-    if method is None:
-        return store.stored_stories(limit=limit)
-    return list(method(limit=limit))
+    """Return the key stories of the day, best first; the best stories overall when nothing is recent."""
+    found = store.top_stories(limit=limit, since=datetime.now(UTC) - FRESH)
+    return found or store.top_stories(limit=limit)
 
 
 def get_story(store: Store, story_id: int) -> Story | None:
     """Return one story, or None."""
-    method = _method(store, "get_story")
-    if method is not None:
-        found: Story | None = method(story_id)
-        return found
-    return store.stories_by_id([story_id]).get(story_id)
+    found = store.get_story(story_id)
+    return None if found is None else found[0]
 
 
 def story_articles(store: Store, story_id: int, limit: int = 500) -> list[Article]:
     """Return the articles of a story, newest first."""
-    method = _method(store, "story_articles")
-    if method is not None:
-        return list(method(story_id))[:limit]
-    return store.browse_articles(Filters(story_id=story_id), limit=limit)
+    found = store.get_story(story_id)
+    if found is None:
+        return []
+    return list(reversed(found[1]))[:limit]
 
 
 def related_articles(store: Store, article: Article, limit: int = 5) -> list[Article]:
-    """Return articles a reader of this one may also like."""
-    method = _method(store, "related_articles")
-    if method is not None and article.id is not None:
-        found = list(method(article.id, limit=limit))
-        if found:
-            return [a for a in found if isinstance(a, Article)][:limit]
-    return store.similar_articles(article, limit=limit)
+    """Return what a reader of article may also like: its story's other coverage, then similar articles.
+
+    Copies of one original appear once, and never copies of article itself.
+    """
+    own = {article.id, article.duplicate_of} - {None}
+    picked: list[Article] = []
+    seen = set(own)
+    coverage = story_articles(store, article.story_id) if article.story_id else []
+    coverage.sort(key=lambda other: other.duplicate_of is not None)  # an original before its copies
+    for other in [*coverage, *store.similar_articles(article, limit=limit * 2)]:
+        group = other.duplicate_of or other.id
+        if other.id in seen or group in seen:
+            continue
+        seen.update({other.id, group})
+        picked.append(other)
+        if len(picked) == limit:
+            break
+    return picked
 
 
 __all__ = ["get_story", "related_articles", "story_articles", "top_stories"]
