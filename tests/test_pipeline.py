@@ -68,3 +68,25 @@ def test_seed_story_is_deduped_clustered_and_ranked(store: Store) -> None:
     assert top[0].id == seed.story_id
     assert (top[0].article_count, top[0].outlet_count) == (3, 2)
     assert "Kyiv" in top[0].label
+
+
+def test_pages_without_an_article_are_counted_per_site_and_shown(store: Store) -> None:
+    from fastapi.testclient import TestClient
+
+    from newsdesk import settings
+    from newsdesk.web.app import create_app
+
+    walls = Path(__file__).parent / "testdata" / "extract"
+    pages = [
+        RawPage(url=f"https://walls.example/{name}", html=(walls / f"{name}.html").read_text(), input=name)
+        for name in ("consent", "bot-wall", "index")
+    ]
+    report = pipeline.process_items(store, [*pages, *_seed_pages()[:1]])
+    assert report.stored == 1 and len(report.errors) == 3
+    (site,) = store.extraction_health()
+    assert site.name == "walls.example" and site.failed == 3 and site.stored == 0
+    assert set(site.by_status) == {"consent", "bot_wall", "not_article"}
+    client = TestClient(create_app(store, settings.load({})))
+    page = client.get("/health")
+    assert page.status_code == 200 and "walls.example" in page.text
+    assert client.get("/health.json").json()["sites"][0]["failed"] == 3

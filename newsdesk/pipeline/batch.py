@@ -8,13 +8,15 @@ from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from newsdesk.analyze import AnalyzeOptions, analyze_with_entities
-from newsdesk.errors import InputError, NewsdeskError
+from newsdesk.errors import FetchError, InputError, NewsdeskError
 from newsdesk.extract import ExtractOptions, SiteTemplate, extract_with_body, learn_template
-from newsdesk.ingest.files import Item
+from newsdesk.ingest.files import Item, is_url
 from newsdesk.ingest.warc import Skipped
 from newsdesk.model import Article, ExtractionStatus
 from newsdesk.pipeline.stories import StoryDesk
 from newsdesk.store import Store
+from newsdesk.store.health import PageFailure
+from newsdesk.text import domain_of
 
 log = logging.getLogger(__name__)
 
@@ -83,24 +85,29 @@ def process_items(
     iterator = iter(items)
     while batch := list(islice(iterator, BATCH_SIZE)):
         extract = replace(options.extract, templates={**options.extract.templates, **templates})
-        articles, prints = [], []
+        articles, prints, failures = [], [], []
         for item in batch:
             report.seen += 1
-            found = _to_article(item, report, extract)
+            found = _to_article(item, report, extract, failures)
             if found is not None:
                 articles.append(found[0])
                 prints.append(found[1])
             if on_item:
                 on_item()
         report.add(save_articles(store, articles, options, holder))
+        store.record_failures(failures)
         if options.learn_templates:
             templates.update(learn_templates(store, articles, prints))
     return report
 
 
-def _to_article(item: Item, report: Report, options: ExtractOptions) -> tuple[Article, list[str]] | None:
+def _to_article(
+    item: Item, report: Report, options: ExtractOptions, failures: list[PageFailure]
+) -> tuple[Article, list[str]] | None:
     if isinstance(item, NewsdeskError):
         report.errors.append(item)
+        if is_url(item.input):  # a page that could not be fetched counts against its site's health
+            failures.append(PageFailure(item.input, _fetch_status(item), item.reason, domain_of(item.input)))
         return None
     if isinstance(item, Skipped):
         report.skipped += 1
@@ -111,8 +118,16 @@ def _to_article(item: Item, report: Report, options: ExtractOptions) -> tuple[Ar
     article, body = extract_with_body(item, options)
     if article.status not in STORABLE:
         report.errors.append(InputError(f"{article.status}: {article.reason}", input=item.input))
+        domain = article.domain or domain_of(item.url)
+        failures.append(PageFailure(item.input, str(article.status), article.reason, domain, item.feed_url))
         return None
     return article, list(body.fingerprints())
+
+
+def _fetch_status(error: NewsdeskError) -> str:
+    if error.status in (401, 403, 429):
+        return str(ExtractionStatus.BOT_WALL)
+    return "fetch_error" if isinstance(error, FetchError) else str(ExtractionStatus.ERROR)
 
 
 def load_templates(store: Store) -> dict[str, SiteTemplate]:

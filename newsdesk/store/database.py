@@ -21,6 +21,7 @@ from newsdesk.store.articles import ArticleStore
 from newsdesk.store.backfill import BackfillStore
 from newsdesk.store.entities import EntityStore
 from newsdesk.store.feeds import FeedStore
+from newsdesk.store.health import HealthStore
 from newsdesk.store.search import SearchStore
 from newsdesk.store.sites import SiteStore
 from newsdesk.store.stories import StoryStore
@@ -67,7 +68,16 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 class Store(
-    ArticleStore, FeedStore, AnalysisStore, AccountStore, SearchStore, EntityStore, BackfillStore, SiteStore, StoryStore
+    ArticleStore,
+    FeedStore,
+    AnalysisStore,
+    AccountStore,
+    SearchStore,
+    EntityStore,
+    BackfillStore,
+    SiteStore,
+    StoryStore,
+    HealthStore,
 ):
     """The database behind newsdesk: articles, feeds, analysis, stories, accounts and comments."""
 

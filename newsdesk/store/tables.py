@@ -220,3 +220,18 @@ site_templates = Table(
     Column("page_prints", Text, nullable=False, default="[]"),
     Column("updated_at", UTCDateTime()),
 )
+
+# Pages that newsdesk fetched or read but could not turn into an article, with why (extraction health).
+page_failures = Table(
+    "page_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("input", String(2048), nullable=False),
+    Column("domain", String(255), nullable=False, default=""),
+    Column("feed_url", String(2048)),
+    Column("status", String(32), nullable=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("at", UTCDateTime(), nullable=False),
+    Index("ix_page_failures_domain_at", "domain", "at"),
+    Index("ix_page_failures_feed_at", "feed_url", "at"),
+)

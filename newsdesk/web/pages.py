@@ -1,4 +1,4 @@
-"""The reader pages and their `.json` twins: home, story, article, entity, search."""
+"""The reader pages and their `.json` twins: home, story, article, entity, search, extraction health."""
 
 from __future__ import annotations
 
@@ -109,3 +109,18 @@ def search_json(request: Request, filters: Filtered, q: Q = "", page: Page = 1) 
 def search(request: Request, filters: Filtered, q: Q = "", page: Page = 1) -> Response:
     """The search page."""
     return _page(request, "search.html", views.search_context, clean(q) or "", filters, page)
+
+
+Days = Annotated[int, Query(ge=1, le=365, description="How many days back to look.")]
+
+
+@router.get("/health.json", tags=["pages"], summary="Extraction health per site and feed")
+def health_json(request: Request, days: Days = 7) -> Response:
+    """Pages that gave no article, per site and per feed, with the reasons; feeds that fail to load."""
+    return _page(request, "health.html", views.health_context, days)
+
+
+@router.get("/health", response_class=HTMLResponse, include_in_schema=False)
+def health(request: Request, days: Days = 7) -> Response:
+    """The extraction health page."""
+    return _page(request, "health.html", views.health_context, days)

@@ -193,3 +193,13 @@ def search_context(store: Store, q: str, filters: Filters, page: int) -> dict[st
         "facets": {name: FACETS.get(store, name) for name in ("lang", "section")},
         "feeds": [],
     }
+
+
+def health_context(store: Store, days: int) -> dict[str, Any]:
+    """Return the extraction health page: per site and per feed, pages stored and pages that failed, and why."""
+    return {
+        "days": days,
+        "sites": store.extraction_health(by="domain", days=days),
+        "feeds": store.extraction_health(by="feed_url", days=days),
+        "feed_errors": [f for f in store.list_feeds() if f.error_count],
+    }
