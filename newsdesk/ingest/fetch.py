@@ -34,7 +34,7 @@ from newsdesk.model import RawPage
 
 try:
     import brotli
-except ImportError:  # pragma: no cover - brotli comes with fastwarc
+except ImportError:  # pragma: no cover - brotli is a dependency; stay usable without it
     brotli = None
 
 log = logging.getLogger(__name__)
