@@ -158,7 +158,10 @@ def test_unknown_flag_is_a_clear_usage_error() -> None:
     assert "No such option: --no-such-flag" in result.stderr
 
 
-@pytest.mark.parametrize("command", ["run", "serve", "ingest", "extract", "fetch", "feeds", "articles", "db"])
+@pytest.mark.parametrize(
+    "command",
+    ["run", "serve", "ingest", "extract", "fetch", "feeds", "articles", "db", "topics", "analyze", "backfill", "sites"],
+)
 def test_every_command_has_help(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0, result.output

@@ -266,3 +266,16 @@ def config_dump(db: DbOption = None) -> None:
     from newsdesk import settings
 
     out.print_json(json.dumps(settings.dump(settings.load(db=db))))
+
+
+@app.command()
+def topics(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(min=1, max=200, help="How many stories.")] = 10,
+) -> None:
+    """List the key topics: stories ranked by breadth, velocity, recency and source diversity."""
+    table = Table("story", "outlets", "articles", "last update", "headline")
+    for story in _open(db).top_stories(limit=limit):
+        when = story.last_update.isoformat(timespec="minutes") if story.last_update else ""
+        table.add_row(str(story.id), str(story.outlet_count), str(story.article_count), when, story.label)
+    out.print(table)
