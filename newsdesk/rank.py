@@ -109,22 +109,37 @@ def related_articles(
     original_of: Mapping[int, int],
     k: int = 5,
     candidates: Sequence[int] | None = None,
+    story_weight: float = 0.5,
+    own_story_bonus: float = 1.0,
 ) -> list[int]:
-    """Return up to k related article keys: its own story's first, then the nearest others, no copies.
+    """Return up to k related article keys: its own story's first, then the nearest others; no copies.
 
+    An article's closeness mixes its cosine with key and key's mean cosine to the article's story
+    (the story's members among the candidates, key excluded), so an article whose story as a whole
+    resembles key outranks a lone look-alike; key's own story adds own_story_bonus (1 puts it first).
     Copies of one original (and of key itself) appear at most once, as the original.
     """
     vector = vectors[key]
     own_story = story_of.get(key)
     seen = {original_of.get(key, key)}
-    pool = candidates if candidates is not None else list(vectors)
-    ranked = sorted(
-        (other for other in pool if other != key),
-        key=lambda other: (story_of.get(other) == own_story, cosine(vector, vectors[other])),
-        reverse=True,
-    )
+    pool = [other for other in (candidates if candidates is not None else list(vectors)) if other != key]
+    cosines = {other: cosine(vector, vectors[other]) for other in pool}
+    sums: dict[int | None, list[float]] = {}
+    for other, value in cosines.items():
+        story = story_of.get(other)
+        if story is not None:
+            total = sums.setdefault(story, [0.0, 0])
+            total[0] += value
+            total[1] += 1
+
+    def closeness(other: int) -> tuple[float, float]:
+        story = story_of.get(other)
+        mean = sums[story][0] / sums[story][1] if story in sums else cosines[other]
+        bonus = own_story_bonus if story is not None and story == own_story else 0.0
+        return ((1.0 - story_weight) * cosines[other] + story_weight * mean + bonus, cosines[other])
+
     out: list[int] = []
-    for other in ranked:
+    for other in sorted(pool, key=closeness, reverse=True):
         group = original_of.get(other, other)
         if group in seen:
             continue
@@ -138,7 +153,7 @@ def related_articles(
 class RelatedIndex:
     """An inverted index of article vectors by their heaviest terms, to shortlist related articles."""
 
-    def __init__(self, lookup_terms: int = 6, per_term: int = 200) -> None:
+    def __init__(self, lookup_terms: int = 10, per_term: int = 200) -> None:
         self.lookup_terms = lookup_terms
         self.per_term = per_term
         self.vectors: dict[int, Mapping[str, float]] = {}
