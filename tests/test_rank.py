@@ -43,6 +43,15 @@ def test_related_own_story_first_without_copies() -> None:
     assert related_articles(0, vectors, story_of, original_of, k=3) == [1, 3, 4]
 
 
+def test_related_prefers_an_article_whose_whole_story_is_close() -> None:
+    # 1 looks a little more like 0 than 2 does, but 2's story (with 3) resembles 0 as a whole
+    vectors = {0: {"a": 1.0}, 1: {"a": 0.6, "z": 0.8}, 2: {"a": 0.58, "y": 0.81}, 3: {"a": 0.7, "w": 0.71},
+               4: {"q": 1.0}}
+    story_of = {0: 10, 1: 11, 2: 12, 3: 12, 4: 13}
+    assert related_articles(0, vectors, story_of, {}, k=2) == [3, 2]
+    assert related_articles(0, vectors, story_of, {}, k=2, story_weight=0.0) == [3, 1]
+
+
 def test_related_index_shortlists_by_heavy_terms() -> None:
     index = RelatedIndex()
     for key, vector in {0: {"kyiv": 1.0}, 1: {"kyiv": 0.6, "iwaya": 0.8}, 2: {"storm": 1.0}}.items():
