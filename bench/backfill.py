@@ -169,7 +169,8 @@ def small_runs(folder: Path, records: int) -> None:
     count = make_warc(small, records=records)
     print(f"WARC: {count} records, {mib(small.stat().st_size)}")
     base, base_cpu = plain(small)
-    chunk = small.stat().st_size // 16 + 1  # enough tasks to keep two workers busy to the end
+    # eight tasks: enough to keep two workers busy to the end, and each about one pipeline batch (50 records)
+    chunk = small.stat().st_size // 8 + 1
     one = on_dask(small, 1, chunk)
     two = on_dask(small, 2, chunk)
     print(f"plain process: {base:.2f} records/s wall, {base_cpu:.2f} records per CPU second")

@@ -97,7 +97,7 @@ def _print_summary(summary: BackfillSummary) -> None:
     lines = [
         f"{summary.progress.jobs_done}/{summary.progress.jobs_total} tasks done"
         f" ({summary.resumed_jobs} resumed from an earlier run),"
-        f" {f'{summary.workers} workers' if summary.workers else 'nothing left to do'}",
+        f" {_workers(summary.workers)}",
         f"this run: {run.seen:,} records in {summary.seconds:.1f}s ({rate:,.1f}/s), {run.stored:,} articles stored",
         f"all runs: {done.seen:,} records seen, {done.stored:,} articles stored, {done.already_stored:,} duplicates,"
         f" {done.skipped:,} skipped, {done.errors:,} errors",
@@ -107,3 +107,7 @@ def _print_summary(summary: BackfillSummary) -> None:
     lines += [f"[red]failed:[/red] {failure} (run again to resume)" for failure in summary.failures]
     for line in lines:
         console.print(line, highlight=False)
+
+
+def _workers(count: int) -> str:
+    return "nothing left to do" if not count else f"{count} worker" + ("s" if count > 1 else "")
