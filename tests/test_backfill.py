@@ -159,6 +159,8 @@ def _check_complete(store: Store, archives: Archives, workers: int) -> None:
     stored = Counter(_stored_urls(store))
     assert counts.stored == len(archives.urls) - refused == store.count_articles()
     assert set(stored) <= archives.urls and set(stored.values()) == {1}
+    # after the parallel tasks, one pass put every stored article in a story
+    assert store.unassigned_articles() == [] and 0 < store.count_stories() <= len(stored)
     again = backfill(store, store.engine.url.render_as_string(hide_password=False), archives.paths,
                      BackfillOptions(workers=workers, chunk_bytes=CHUNK, stages=STAGES))
     assert again.this_run.seen == 0 and again.resumed_jobs == summary.progress.jobs_total
@@ -223,5 +225,7 @@ def test_killed_backfill_resumes_and_stores_every_article_once(archives: Archive
     assert sum(job.counts.seen for job in jobs) == archives.records  # every record read once, over both runs
     stored = Counter(_stored_urls(store))
     assert set(stored) <= archives.urls and set(stored.values()) == {1}
+    # after the parallel tasks, one pass put every stored article in a story
+    assert store.unassigned_articles() == [] and 0 < store.count_stories() <= len(stored)
     assert len(stored) == len(archives.urls) - sum(job.counts.error_kinds.get("StoreError", 0) for job in jobs)
     store.close()

@@ -11,14 +11,14 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from distributed import Client, Future, LocalCluster, wait
 
 from newsdesk.backfill.ranges import DEFAULT_CHUNK, plan_jobs
 from newsdesk.backfill.task import TaskOptions, run_job
 from newsdesk.errors import InputError
-from newsdesk.pipeline import PipelineOptions
+from newsdesk.pipeline import PipelineOptions, assign_stories
 from newsdesk.store import Store
 from newsdesk.store.backfill import BackfillJob, JobCounts
 
@@ -115,7 +115,9 @@ def backfill(
     started = time.monotonic()
     jobs = prepare_jobs(store, paths, options.chunk_bytes)
     pending = [job for job in jobs if not job.done]
-    task_options = TaskOptions(db_url, options.batch_size, options.max_bytes, options.stages)
+    # parallel tasks store and analyse; stories need one streaming state, so they are one pass afterwards
+    stages = replace(options.stages or PipelineOptions(), stories=False)
+    task_options = TaskOptions(db_url, options.batch_size, options.max_bytes, stages)
     workers = 0
     failures: list[str] = []
     if pending:
@@ -130,6 +132,8 @@ def backfill(
                 if future.status != "finished":
                     job = futures[future]
                     failures.append(f"{job.path}@{job.start_offset}: {future.exception()!r}")
+    if not failures and (options.stages or PipelineOptions()).stories:
+        assign_stories(store)
     progress = measure(store.backfill_jobs(paths))
     if on_progress:
         on_progress(progress)

@@ -20,7 +20,7 @@ from newsdesk.pipeline.batch import (
     save_articles,
 )
 from newsdesk.pipeline.sources import iter_inputs, iter_local, iter_url, poll_due_feeds, poll_feed, read_feed
-from newsdesk.pipeline.stories import StoryDesk, StoryOptions
+from newsdesk.pipeline.stories import StoryDesk, StoryOptions, assign_stories
 
 __all__ = [
     "BATCH_SIZE",
@@ -30,6 +30,7 @@ __all__ = [
     "StoryDesk",
     "StoryOptions",
     "analyze_new",
+    "assign_stories",
     "iter_inputs",
     "iter_local",
     "iter_url",

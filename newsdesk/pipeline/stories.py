@@ -65,7 +65,11 @@ class StoryDesk:
         dated = [when for when in dated if when > _UNDATED]
         if before or dated:
             latest = min(dated, default=datetime.now(UTC))
-            recent = [a for a in store.recent_articles(latest - desk.options.window) if a.id not in exclude]
+            recent = [
+                a
+                for a in store.recent_articles(latest - desk.options.window)
+                if a.id not in exclude and a.story_id is not None  # the rest are still to be clustered
+            ]
             mentions = store.mentions_of([a.id for a in recent if a.id is not None])
             for article in recent:
                 desk._replay(replace(article, mentions=tuple(mentions.get(article.id or 0, ()))))
@@ -122,6 +126,23 @@ class StoryDesk:
             if found is not None:
                 story, members = found
                 store.save_story(summarise_story(story, members, now, self.options.rank))
+
+
+def assign_stories(store: Store, options: StoryOptions | None = None, *, chunk: int = 2000) -> int:
+    """Fold copies and cluster every stored article that has no story yet, oldest first; return how many.
+
+    This is the one pass that follows work which stored articles without the story stage (a backfill
+    whose parallel tasks must not each keep their own story state).
+    """
+    desk: StoryDesk | None = None
+    done = 0
+    while batch := store.unassigned_articles(limit=chunk):
+        mentions = store.mentions_of([a.id for a in batch if a.id is not None])
+        batch = [replace(a, mentions=tuple(mentions.get(a.id or 0, ()))) for a in batch]
+        desk = desk or StoryDesk.warmed(store, options, before=batch)
+        desk.add(store, batch)
+        done += len(batch)
+    return done
 
 
 _UNDATED = datetime.min.replace(tzinfo=UTC)

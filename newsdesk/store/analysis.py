@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.model import Article, Attribution, Entity, Mention, Quote
 from newsdesk.store.tables import attributions, entities, mentions, quotes
@@ -21,59 +22,69 @@ class AnalysisStore:
 
     def save_analysis(self, article_id: int, article: Article, found: list[Entity] | None = None) -> None:
         """Replace the stored mentions, quotes and attributions of one article with article's."""
+        known = {(e.name, e.label): e for e in found or []}
         with self.engine.begin() as connection:
             for table in (mentions, quotes, attributions):
                 connection.execute(delete(table).where(table.c.article_id == article_id))
-            known = {(e.name, e.label): e for e in found or []}
-            for mention in article.mentions:
-                entity = known.get((mention.entity, mention.label)) or Entity(mention.entity, mention.label)
-                entity_id = self._entity_id(connection, entity) if mention.entity else None
-                connection.execute(
-                    mentions.insert().values(
-                        article_id=article_id,
-                        entity_id=entity_id,
-                        start=mention.start,
-                        end=mention.end,
-                        text=mention.text,
-                        label=mention.label,
-                    )
-                )
-            for quote in article.quotes:
-                connection.execute(
-                    quotes.insert().values(
-                        article_id=article_id,
-                        text=quote.text,
-                        speaker=quote.speaker,
-                        cue=quote.cue,
-                        kind=quote.kind,
-                        start=quote.start,
-                        end=quote.end,
-                    )
-                )
-            for attribution in article.attributions:
-                connection.execute(
-                    attributions.insert().values(
-                        article_id=article_id, source=attribution.source, cites=attribution.cites
-                    )
-                )
+            entity_ids = {
+                key: self._entity_id(connection, known.get(key) or Entity(*key))
+                for key in {(m.entity, m.label) for m in article.mentions if m.entity}
+            }
+            mention_rows = [
+                {
+                    "article_id": article_id,
+                    "entity_id": entity_ids.get((m.entity, m.label)),
+                    "start": m.start,
+                    "end": m.end,
+                    "text": m.text,
+                    "label": m.label[:8],
+                }
+                for m in article.mentions
+            ]
+            quote_rows = [
+                {
+                    "article_id": article_id,
+                    "text": q.text,
+                    "speaker": q.speaker[:512],
+                    "cue": q.cue[:128],
+                    "kind": q.kind[:16],
+                    "start": q.start,
+                    "end": q.end,
+                }
+                for q in article.quotes
+            ]
+            source_rows = [
+                {"article_id": article_id, "source": a.source[:512], "cites": a.cites[:512]}
+                for a in article.attributions
+            ]
+            for table, rows in ((mentions, mention_rows), (quotes, quote_rows), (attributions, source_rows)):
+                if rows:
+                    connection.execute(table.insert(), rows)
 
     def _entity_id(self, connection: Connection, entity: Entity) -> int:
+        entity = Entity(entity.name[:512], entity.label[:8], entity.variants, entity.role)
         key = (entities.c.name == entity.name) & (entities.c.label == entity.label)
         row = connection.execute(select(entities.c.id, entities.c.variants, entities.c.role).where(key)).first()
         if row is None:
             values = {
                 "name": entity.name,
                 "label": entity.label,
-                "role": entity.role,
+                "role": entity.role[:512],
                 "variants": json.dumps(sorted(set(entity.variants))),
             }
-            return int(connection.execute(entities.insert().values(**values).returning(entities.c.id)).scalar_one())
+            dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+            statement = dialect.insert(entities).values(**values).on_conflict_do_nothing().returning(entities.c.id)
+            new_id = connection.execute(statement).scalar()
+            if new_id is not None:
+                return int(new_id)
+            # another writer stored this entity meanwhile: merge into its row below
+            row = connection.execute(select(entities.c.id, entities.c.variants, entities.c.role).where(key)).one()
         variants = sorted(set(json.loads(row.variants)) | set(entity.variants))
-        connection.execute(
-            entities.update()
-            .where(entities.c.id == row.id)
-            .values(variants=json.dumps(variants), role=entity.role or row.role)
-        )
+        role = (entity.role or row.role)[:512]
+        if variants != json.loads(row.variants) or role != row.role:
+            connection.execute(
+                entities.update().where(entities.c.id == row.id).values(variants=json.dumps(variants), role=role)
+            )
         return int(row.id)
 
     def mentions_of(self, article_ids: list[int]) -> dict[int, list[Mention]]:

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from newsdesk.store.tables import site_templates
 
@@ -40,9 +41,12 @@ class SiteStore:
         seen = (record.pages_seen if record else 0) + 1
         values = {"pages_seen": seen, "page_prints": json.dumps(prints), "updated_at": datetime.now(UTC)}
         with self.engine.begin() as connection:
-            if record is None:
-                connection.execute(site_templates.insert().values(domain=domain, blocks="[]", **values))
-            else:
+            inserted = 0
+            if record is None:  # another writer may add the site first: then this page updates its row
+                dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
+                statement = dialect.insert(site_templates).values(domain=domain, blocks="[]", **values)
+                inserted = connection.execute(statement.on_conflict_do_nothing()).rowcount
+            if not inserted:
                 connection.execute(site_templates.update().where(site_templates.c.domain == domain).values(**values))
         return SiteRecord(domain, seen, prints, record.blocks if record else [])
 

@@ -20,16 +20,27 @@ if TYPE_CHECKING:
 def _story(row: Any, article_ids: tuple[int, ...] = ()) -> Story:
     m = row._mapping
     return Story(
-        id=m["id"], label=m["label"], summary=m["summary"], first_seen=m["first_seen"], last_update=m["last_update"],
-        article_count=m["article_count"], outlet_count=m["outlet_count"], score=m["score"], article_ids=article_ids,
+        id=m["id"],
+        label=m["label"],
+        summary=m["summary"],
+        first_seen=m["first_seen"],
+        last_update=m["last_update"],
+        article_count=m["article_count"],
+        outlet_count=m["outlet_count"],
+        score=m["score"],
+        article_ids=article_ids,
     )
 
 
 def _values(story: Story) -> dict[str, Any]:
     return {
-        "label": story.label, "summary": story.summary, "first_seen": story.first_seen,
-        "last_update": story.last_update, "article_count": story.article_count,
-        "outlet_count": story.outlet_count, "score": story.score,
+        "label": story.label,
+        "summary": story.summary,
+        "first_seen": story.first_seen,
+        "last_update": story.last_update,
+        "article_count": story.article_count,
+        "outlet_count": story.outlet_count,
+        "score": story.score,
     }
 
 
@@ -102,6 +113,13 @@ class StoryStore:
         """Return articles published (or fetched) since a time, oldest first: the window that warms the clusterer."""
         when = func.coalesce(articles.c.published, articles.c.fetched_at, articles.c.ingested_at)
         query = select(articles).where(when >= since).order_by(when, articles.c.id).limit(limit)
+        with self.engine.connect() as connection:
+            return [article_from_row(row) for row in connection.execute(query)]
+
+    def unassigned_articles(self, *, limit: int = 2000) -> list[Article]:
+        """Return stored articles that belong to no story yet, oldest first."""
+        when = func.coalesce(articles.c.published, articles.c.fetched_at, articles.c.ingested_at)
+        query = select(articles).where(articles.c.story_id.is_(None)).order_by(when, articles.c.id).limit(limit)
         with self.engine.connect() as connection:
             return [article_from_row(row) for row in connection.execute(query)]
 
