@@ -166,3 +166,15 @@ def test_every_command_has_help(command: str) -> None:
     result = runner.invoke(app, [command, "--help"])
     assert result.exit_code == 0, result.output
     assert "Usage" in result.output
+
+
+def test_warc_offsets_name_each_record_and_reading_can_start_at_one(tmp_path: Path) -> None:
+    from newsdesk.ingest.warc import iter_warc
+
+    seed = need_shared("seed", "kyiv-visit-article.html").read_bytes()
+    archive = tmp_path / "three.warc.gz"
+    _warc(archive, [(f"https://a.example/{i}", seed, "text/html", 200) for i in range(3)])
+    offsets = [int(item.input.rsplit("@", 1)[1]) for item in iter_warc(str(archive))]
+    assert offsets[0] == 0 and offsets[0] < offsets[1] < offsets[2]
+    resumed = [int(item.input.rsplit("@", 1)[1]) for item in iter_warc(str(archive), start_offset=offsets[1])]
+    assert resumed == offsets[1:]

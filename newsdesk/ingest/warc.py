@@ -45,7 +45,7 @@ def iter_warc(
                 found = _page_or_skip(record, max_bytes)
                 missing = _drain(record)
                 # warcio knows a record's offset only once its content has been read
-                offset = start_offset + records.get_record_offset()
+                offset = records.get_record_offset()  # warcio counts from the start of the file
                 if missing:
                     yield TruncatedError(f"record ends {missing} bytes early", input=f"{path}@{offset}")
                     return
