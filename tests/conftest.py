@@ -74,6 +74,26 @@ def pg_template() -> Iterator[str | None]:
 _counter = itertools.count()
 
 
+def _fresh_pg_database(pg_template: str) -> Iterator[str]:
+    name = f"newsdesk_t_{os.getpid()}_{next(_counter)}"
+    template = f"newsdesk_tpl_{os.getpid()}"
+    engine = create_engine(pg_template, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield make_url(pg_template).set(database=name).render_as_string(hide_password=False)
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_template: str | None) -> Iterator[str]:
+    """The URL of an empty, migrated PostgreSQL database, for tests of what only PostgreSQL can do."""
+    if pg_template is None:
+        pytest.skip("no PostgreSQL server reachable (set NEWSDESK_TEST_PG or run scripts/start-postgres.sh)")
+    yield from _fresh_pg_database(pg_template)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path, pg_template: str | None) -> Iterator[str]:
     """The URL of an empty, migrated database: a SQLite file, then a fresh PostgreSQL database."""
@@ -84,15 +104,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path, pg_template: str | No
         return
     if pg_template is None:
         pytest.skip("no PostgreSQL server reachable (set NEWSDESK_TEST_PG or run scripts/start-postgres.sh)")
-    name = f"newsdesk_t_{os.getpid()}_{next(_counter)}"
-    template = f"newsdesk_tpl_{os.getpid()}"
-    engine = create_engine(pg_template, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    yield make_url(pg_template).set(database=name).render_as_string(hide_password=False)
-    with engine.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
+    yield from _fresh_pg_database(pg_template)
 
 
 @pytest.fixture

@@ -180,10 +180,8 @@ def test_backfill_on_sqlite_runs_one_local_writer(archives: Archives, tmp_path: 
     assert "skipped: 1 HTTP status 404" in output and "error: 1 TruncatedError" in output
 
 
-def test_backfill_on_postgresql_with_two_workers(archives: Archives, db_url: str) -> None:
-    if db_url.startswith("sqlite"):
-        pytest.skip("the SQLite case runs in one process, above")
-    store = open_store(db_url, upgrade=False)
+def test_backfill_on_postgresql_with_two_workers(archives: Archives, pg_url: str) -> None:
+    store = open_store(pg_url, upgrade=False)
     _check_complete(store, archives, workers=2)
     store.close()
 
@@ -206,18 +204,16 @@ def _start(args: list[str]) -> subprocess.Popen[bytes]:
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def test_killed_backfill_resumes_and_stores_every_article_once(archives: Archives, db_url: str) -> None:
-    if db_url.startswith("sqlite"):
-        pytest.skip("killing mid-run is tested on PostgreSQL, with worker processes")
-    store = open_store(db_url, upgrade=False)
-    first = _start(["-c", RUNNER, db_url, *archives.paths])
+def test_killed_backfill_resumes_and_stores_every_article_once(archives: Archives, pg_url: str) -> None:
+    store = open_store(pg_url, upgrade=False)
+    first = _start(["-c", RUNNER, pg_url, *archives.paths])
     deadline = time.monotonic() + 60
     while not any(job.counts.seen for job in store.backfill_jobs()) and time.monotonic() < deadline:
         time.sleep(0.05)
     os.killpg(first.pid, signal.SIGKILL)  # the client and its local workers, mid-run
     first.wait()
     assert not all(job.done for job in store.backfill_jobs()), "the first run ended before it could be killed"
-    second = _start(["-c", RUNNER, db_url, *archives.paths])
+    second = _start(["-c", RUNNER, pg_url, *archives.paths])
     output = second.communicate(timeout=120)[0].decode()
     assert second.returncode == 0, output
     jobs = store.backfill_jobs()
