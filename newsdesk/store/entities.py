@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 
 from newsdesk.model import Article, Entity, Quote, Story
 from newsdesk.store.articles import article_from_row
+from newsdesk.store.stories import story_from_row
 from newsdesk.store.tables import articles, entities, mentions, quotes, stories
 
 if TYPE_CHECKING:
@@ -28,21 +29,6 @@ class SpokenQuote:
 def entity_from_row(row: Any) -> Entity:
     """Return the Entity a database row holds."""
     return Entity(row.name, row.label, tuple(json.loads(row.variants)), row.role, row.id)
-
-
-def story_from_row(row: Any) -> Story:
-    """Return the Story a row of the stories table holds (without its article ids)."""
-    m = row._mapping
-    return Story(
-        id=m["id"],
-        label=m["label"],
-        summary=m["summary"],
-        first_seen=m["first_seen"],
-        last_update=m["last_update"],
-        article_count=m["article_count"],
-        outlet_count=m["outlet_count"],
-        score=m["score"],
-    )
 
 
 class EntityStore:
@@ -146,4 +132,4 @@ class EntityStore:
         return {row.id: story_from_row(row) for row in rows}
 
 
-__all__ = ["EntityStore", "SpokenQuote", "entity_from_row", "story_from_row"]
+__all__ = ["EntityStore", "SpokenQuote", "entity_from_row"]

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
 
-def _story(row: Any, article_ids: tuple[int, ...] = ()) -> Story:
+def story_from_row(row: Any, article_ids: tuple[int, ...] = ()) -> Story:
+    """Return the Story a row of the stories table holds."""
     m = row._mapping
     return Story(
         id=m["id"],
@@ -87,7 +88,7 @@ class StoryStore:
             if row is None:
                 return None
             found = self._story_articles(connection, story_id)
-        return _story(row, tuple(a.id for a in found if a.id is not None)), found
+        return story_from_row(row, tuple(a.id for a in found if a.id is not None)), found
 
     def _story_articles(self, connection: Connection, story_id: int) -> list[Article]:
         query = select(articles).where(articles.c.story_id == story_id)
@@ -101,7 +102,7 @@ class StoryStore:
             query = query.where(stories.c.last_update >= since)
         query = query.order_by(stories.c.score.desc(), stories.c.outlet_count.desc(), stories.c.id.desc())
         with self.engine.connect() as connection:
-            return [_story(row) for row in connection.execute(query.limit(limit))]
+            return [story_from_row(row) for row in connection.execute(query.limit(limit))]
 
     def stories_of(self, article_ids: list[int]) -> dict[int, int | None]:
         """Return the story id of each of these articles."""
@@ -129,4 +130,4 @@ class StoryStore:
             return int(connection.execute(select(func.count()).select_from(stories)).scalar_one())
 
 
-__all__ = ["StoryStore"]
+__all__ = ["StoryStore", "story_from_row"]
