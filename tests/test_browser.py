@@ -5,19 +5,15 @@ Screenshots of every page land in tests/screenshots/ (gitignored) for a person t
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from newsdesk.settings import load
 from newsdesk.store import open_store
 from newsdesk.web.app import create_app
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, served
 from tests.web_fixtures import Seeded, add_admin, seed_site
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -34,12 +30,6 @@ ARGS = [
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Seeded]]:
     """A seeded site served by uvicorn on 127.0.0.1."""
@@ -47,17 +37,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Seed
     seeded = seed_site(store)
     add_admin(store, "moderator", "moderator password")
     app = create_app(store, load(env={}, secret_key="browser-test-key"))
-    port = _free_port()
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert uv.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}", seeded
-    uv.should_exit = True
-    thread.join(10)
+    with served(app) as url:
+        yield url, seeded
     store.close()
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import brotli
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response, StreamingResponse
@@ -23,6 +22,7 @@ from newsdesk.errors import BlockedAddressError, FetchError, InputError, RobotsD
 from newsdesk.ingest.addresses import AddressGuard, is_blocked_ip, literal_ip
 from newsdesk.ingest.decode import decode_body
 from newsdesk.ingest.fetch import Fetcher, FetchOptions
+from tests.conftest import served
 
 DATA = Path(__file__).parent / "testdata" / "feeds"
 HTML = "<!DOCTYPE html><html><head><title>Hello</title></head><body><p>Café ünïcödé</p></body></html>"
@@ -103,20 +103,8 @@ ROUTES = [
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     """A uvicorn server on 127.0.0.1 in a thread; yields its base URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(Starlette(routes=ROUTES), log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(5)
-    sock.close()
+    with served(Starlette(routes=ROUTES)) as url:
+        yield url
 
 
 @pytest.fixture()

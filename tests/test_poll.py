@@ -3,14 +3,10 @@ dead feeds reported and backed off, sitemaps followed, `newsdesk fetch` and `new
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
@@ -22,7 +18,7 @@ from newsdesk.cli import app
 from newsdesk.ingest.fetch import Fetcher, FetchOptions
 from newsdesk.model import Feed
 from newsdesk.store import Store
-from tests.conftest import need_shared
+from tests.conftest import need_shared, served
 
 HITS: dict[str, int] = {}
 
@@ -78,19 +74,8 @@ ROUTES = [
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     """A uvicorn server on 127.0.0.1 in a thread; yields its base URL."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(Starlette(routes=ROUTES), log_level="warning", lifespan="off")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not srv.started and time.monotonic() < deadline:
-        time.sleep(0.01)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    srv.should_exit = True
-    thread.join(5)
-    sock.close()
+    with served(Starlette(routes=ROUTES)) as url:
+        yield url
 
 
 @pytest.fixture
