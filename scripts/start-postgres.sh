@@ -2,6 +2,7 @@
 # Install (Debian) and start a local PostgreSQL server with a `newsdesk` role and database for the tests.
 # Prints the SQLAlchemy URL to use as NEWSDESK_TEST_PG.
 set -euo pipefail
+exec 3>&1 1>&2  # everything but the URL goes to stderr: callers capture stdout
 if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
   apt-get update -q >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null
@@ -19,4 +20,4 @@ su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='newsdesk'\"" 
   su postgres -c "psql -qc \"CREATE ROLE newsdesk LOGIN SUPERUSER PASSWORD 'newsdesk'\""
 su postgres -c "psql -qtAc \"SELECT 1 FROM pg_database WHERE datname='newsdesk'\"" | grep -q 1 ||
   su postgres -c "createdb -O newsdesk newsdesk"
-echo "postgresql+psycopg://newsdesk:newsdesk@127.0.0.1:5432/newsdesk"
+echo "postgresql+psycopg://newsdesk:newsdesk@127.0.0.1:5432/newsdesk" >&3
