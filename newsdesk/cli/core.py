@@ -116,9 +116,13 @@ def _poll(store: Store, config: settings.Settings, desk: pipeline.StoryDesk | No
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes (one per core).")] = 1,
     db: DbOption = None,
 ) -> None:
     """Serve the reader website and JSON API."""
+    import os
+    import secrets
+
     import uvicorn
 
     from newsdesk import settings
@@ -127,7 +131,21 @@ def serve(
     config = settings.load(db=db)
     store = _open(config.db)
     console.print(f"newsdesk serving http://{host}:{port}/ from {store.engine.url.render_as_string()}")
-    uvicorn.run(create_app(store, config), host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(create_app(store, config), host=host, port=port, log_level="warning")
+        return
+    # worker processes rebuild the app from the environment; they must share the session-signing key
+    os.environ["NEWSDESK_DB"] = store.engine.url.render_as_string(hide_password=False)
+    os.environ.setdefault("NEWSDESK_SECRET_KEY", secrets.token_hex(32))
+    store.close()
+    uvicorn.run(
+        "newsdesk.web.asgi:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+    )
 
 
 @app.command()
