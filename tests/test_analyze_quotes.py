@@ -69,3 +69,14 @@ def test_inner_cue_belongs_to_the_outer_statement(parse):
     text = "The senator said he doubted any court would enforce it."
     found = _found(text, parse)
     assert [(src, cue) for src, cue, _ in found] == [("The senator", "said")]
+
+
+def test_reported_speech_pass_can_be_turned_off_for_throughput() -> None:
+    from newsdesk.analyze import AnalyzeOptions, analyze_articles
+    from newsdesk.model import Article
+
+    text = '"We will win," the minister said. Officials said that talks failed.'
+    article = Article(url="https://x.example/a", text=text)
+    for parsed in (True, False):
+        (found,) = analyze_articles([article], AnalyzeOptions(reported_speech=parsed))
+        assert '"We will win,"' in [q.text for q in found.quotes]
