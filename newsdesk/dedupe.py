@@ -15,10 +15,20 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC
+from hashlib import blake2b
+from itertools import chain
+from zlib import crc32
+
+import numpy as np
 
 from newsdesk.model import Article
 
 _WORD = re.compile(r"\w+")
+_ASCII_SPACE = str.maketrans({chr(i): " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "_")})
+_MASK = (1 << 64) - 1
+_P1, _P2, _P3 = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9  # odd 64-bit mixers
+_U1, _U2 = np.uint64(_P1), np.uint64(_P2)
+_NOTHING: tuple[int, ...] = ()
 
 AGENCY_DOMAINS = frozenset({"apnews.com", "reuters.com", "afp.com", "dpa.com", "tasr.sk", "efe.com", "ansa.it"})
 
@@ -32,41 +42,72 @@ class DedupeOptions:
     min_shared: float = 3.0  # weighted shingles in common, so a few boilerplate words never decide
     common_df: int = 12  # shingles seen in more texts than this weigh common_df/df
     stop_df: int = 200  # shingles seen in more texts than this are not looked up at all
-    # keep one shingle in this many (by hash) on both sides: 2 is 1.5x faster but, as the hash is
-    # randomised per process, its precision on boilerplate-only texts varies from run to run
-    sample: int = 1
+    look_df: int = 32  # a common shingle leads only to the first this many texts that hold it
+    sample: int = 1  # keep one shingle in this many (by a stable hash) on both sides
     window: int = 200_000  # texts per index generation; two generations are kept
 
 
 @dataclass(slots=True)
 class _Generation:
-    postings: dict[int, list[int]]
-    df: dict[int, int]
+    postings: dict[int, list[int]]  # shingle -> texts holding it, while it is in at most stop_df texts
+    stopped: dict[int, int]  # shingle -> document frequency, once it is in more than stop_df texts
     size: dict[int, float]
     count: int = 0
 
 
+class _WordHashes(dict[str, int]):
+    """Stable 32-bit hash of each word (crc32 of its UTF-8 bytes), computed once per word."""
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= 1_000_000:
+            self.clear()
+        value = self[word] = crc32(word.encode())
+        return value
+
+
+_HASHES = _WordHashes()
+
+
 def words(text: str) -> list[str]:
     """Return the lower-cased word tokens of text (a faster ``text.tokens`` for ASCII text)."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
-    return _WORD.findall(text.lower())
+    if text.isascii():
+        return text.lower().translate(_ASCII_SPACE).split()
+    return _WORD.findall(unicodedata.normalize("NFKC", text).lower())
+
+
+def _grams(found: list[str], k: int, out: set[int]) -> None:
+    """Add the stable hashes of the word k-grams of found (one hash for the whole if shorter) to out."""
+    ids = list(map(_HASHES.__getitem__, found))
+    if k == 3 and len(ids) >= 3:
+        arr = np.array(ids, dtype=np.uint64)
+        out.update((arr[:-2] * _U1 + arr[1:-1] * _U2 + arr[2:]).tolist())
+        return
+    if 0 < len(ids) < k:
+        value = len(ids)
+        for word in ids:
+            value = (value * _P3 + word) & _MASK
+        out.add(value ^ _P3)
+    for gram in zip(*(ids[i:] for i in range(k)), strict=False):
+        value = 0
+        for word in gram:
+            value = (value * _P1 + word) & _MASK
+        out.add(value)
 
 
 def fingerprint(title: str, text: str, k: int = 3, sample: int = 1) -> tuple[int, set[int]]:
     """Return an exact key of the words of title and text, and their hashed word k-grams.
 
     k-grams never span title and text; only those whose hash is divisible by ``sample`` are kept.
+    Both are stable across processes (crc32 and blake2b, never Python's salted ``hash``).
     """
     head, body = words(title), words(text)
     out: set[int] = set()
-    for found in (head, body):
-        if 0 < len(found) < k:
-            out.add(hash(tuple(found)))
-        out.update(map(hash, zip(*(found[i:] for i in range(k)), strict=False)))
+    _grams(head, k, out)
+    _grams(body, k, out)
     if sample > 1:
         out = {gram for gram in out if gram % sample == 0}
-    return hash((tuple(head), tuple(body))), out
+    key = blake2b(f"{' '.join(head)}\n{' '.join(body)}".encode(), digest_size=8).digest()
+    return int.from_bytes(key, "little"), out
 
 
 class Deduplicator:
@@ -87,41 +128,64 @@ class Deduplicator:
         self._next += 1
         key, grams = fingerprint(title, text, self.options.shingle, self.options.sample)
         found = self._exact.get(key, self._old_exact.get(key))
-        weights = self._weights(grams)
+        best, own = self._best_match(grams, found is None)
         if found is None:
-            found = self._best_match(weights)
+            found = best
         root = number if found is None else self._root.get(found, found)
-        self._remember(number, key, weights, root)
+        self._remember(number, key, grams, own, root)
         return number, root
 
-    def _weights(self, grams: set[int]) -> dict[int, float]:
+    def _best_match(self, grams: set[int], search: bool) -> tuple[int | None, float]:
+        """Return the best match of grams (when search is set) and their total weight."""
         o = self.options
-        weights = {}
-        for gram in grams:
-            df = self._current.df.get(gram, 0) + (self._previous.df.get(gram, 0) if self._previous else 0)
-            weights[gram] = 1.0 if df <= o.common_df else o.common_df / df
-        return weights
-
-    def _best_match(self, weights: dict[int, float]) -> int | None:
-        o = self.options
-        shared: dict[int, float] = {}
-        for generation in (self._current, self._previous):
-            if generation is None:
-                continue
-            for gram, weight in weights.items():
-                if generation.df.get(gram, 0) > o.stop_df:
-                    continue
-                for other in generation.postings.get(gram, ()):
-                    shared[other] = shared.get(other, 0.0) + weight
-        own = sum(weights.values())
+        common, look = o.common_df, o.look_df
+        lists: list[list[int]] = []
+        weights: list[float] = []
+        own = 0.0
+        current, previous = self._current, self._previous
+        postings, stopped = current.postings.get, current.stopped.get
+        if previous is None:
+            for gram in grams:
+                found = postings(gram, _NOTHING)
+                if found:
+                    df = len(found)
+                    weight = 1.0 if df <= common else common / df
+                    lists.append(found if df <= look else found[:look])
+                    weights.append(weight)
+                    own += weight
+                else:
+                    df = stopped(gram, 0)
+                    own += 1.0 if df <= common else common / df
+        else:
+            old_postings, old_stopped = previous.postings.get, previous.stopped.get
+            for gram in grams:
+                found, old = postings(gram, _NOTHING), old_postings(gram, _NOTHING)
+                df = (len(found) or stopped(gram, 0)) + (len(old) or old_stopped(gram, 0))
+                weight = 1.0 if df <= common else common / df
+                own += weight
+                if found:
+                    lists.append(found if len(found) <= look else found[:look])
+                    weights.append(weight)
+                if old:
+                    lists.append(old if len(old) <= look else old[:look])
+                    weights.append(weight)
+        if not search or not lists:
+            return None, own
+        if len(lists) == 1:
+            others = np.array(lists[0])
+            shared = np.full(len(others), weights[0])
+        else:
+            flat = np.fromiter(chain.from_iterable(lists), dtype=np.int64)
+            lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+            others, inverse = np.unique(flat, return_inverse=True)
+            shared = np.bincount(inverse, weights=np.repeat(np.array(weights), lengths))
+        keep = np.flatnonzero(shared >= o.min_shared)
         best, best_score = None, o.threshold
-        for other, common in shared.items():
-            if common < o.min_shared:
-                continue
-            score = common / max(min(own, self._size(other)), 1e-9)
-            if score >= best_score:
+        for other, together in zip(others[keep].tolist(), shared[keep].tolist(), strict=True):
+            score = together / max(min(own, self._size(other)), 1e-9)
+            if score > best_score or (score == best_score and best is None):
                 best, best_score = other, score
-        return best
+        return best, own
 
     def _size(self, number: int) -> float:
         size = self._current.size.get(number)
@@ -129,7 +193,7 @@ class Deduplicator:
             size = self._previous.size.get(number)
         return size if size is not None else float("inf")
 
-    def _remember(self, number: int, key: int, weights: dict[int, float], root: int) -> None:
+    def _remember(self, number: int, key: int, grams: set[int], own: float, root: int) -> None:
         o = self.options
         if self._current.count >= o.window:
             self._previous, self._current = self._current, _Generation({}, {}, {})
@@ -137,14 +201,19 @@ class Deduplicator:
             self._root = {n: r for n, r in self._root.items() if n in self._previous.size}
         generation = self._current
         generation.count += 1
-        generation.size[number] = sum(weights.values())
-        for gram in weights:
-            df = generation.df.get(gram, 0) + 1
-            generation.df[gram] = df
-            if df <= o.stop_df:
-                generation.postings.setdefault(gram, []).append(number)
-            elif df == o.stop_df + 1:
-                generation.postings.pop(gram, None)
+        generation.size[number] = own
+        postings, stopped, stop_df = generation.postings, generation.stopped, o.stop_df
+        for gram in grams:
+            found = postings.get(gram)
+            if found is not None:
+                found.append(number)
+                if len(found) > stop_df:
+                    stopped[gram] = len(found)
+                    del postings[gram]
+            elif gram in stopped:
+                stopped[gram] += 1
+            else:
+                postings[gram] = [number]
         self._exact.setdefault(key, number)
         if root != number:
             self._root[number] = root

@@ -89,3 +89,27 @@ def test_near_duplicates_dev_corpus() -> None:
             fp += same_pred and not same_gold
             fn += same_gold and not same_pred
     assert 2 * tp / (2 * tp + fp + fn) >= 0.98
+
+
+def test_results_do_not_depend_on_the_hash_seed() -> None:
+    import json
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\n"
+        "from newsdesk.dedupe import dedupe_groups, fingerprint\n"
+        "rows = [json.loads(line) for line in open(sys.argv[1])][:400]\n"
+        "docs = [(r['title'] or '', r['text'] or '') for r in rows]\n"
+        "print(json.dumps([dedupe_groups(docs), [fingerprint(*doc)[0] for doc in docs[:20]],"
+        " sorted(fingerprint(*docs[0])[1])]))\n"
+    )
+    path = need_shared() / "corpora/near-duplicates/dev.jsonl"
+    outputs = []
+    for seed in ("1", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run([sys.executable, "-c", script, str(path)], env=env, capture_output=True, text=True,
+                             check=True, cwd=Path(__file__).resolve().parents[1])
+        outputs.append(run.stdout)
+    assert outputs[0] == outputs[1]
+    assert len(set(json.loads(outputs[0])[0])) > 1
