@@ -28,7 +28,7 @@ _ASCII_SPACE = str.maketrans({chr(i): " " for i in range(128) if not (chr(i).isa
 _MASK = (1 << 64) - 1
 _P1, _P2, _P3 = 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9  # odd 64-bit mixers
 _U1, _U2 = np.uint64(_P1), np.uint64(_P2)
-_NOTHING: tuple[int, ...] = ()
+_STOP: list[int] = []  # stands for the postings of a shingle in more than stop_df texts
 
 AGENCY_DOMAINS = frozenset({"apnews.com", "reuters.com", "afp.com", "dpa.com", "tasr.sk", "efe.com", "ansa.it"})
 
@@ -49,7 +49,7 @@ class DedupeOptions:
 
 @dataclass(slots=True)
 class _Generation:
-    postings: dict[int, list[int]]  # shingle -> texts holding it, while it is in at most stop_df texts
+    postings: dict[int, list[int]]  # shingle -> texts holding it (_STOP once in more than stop_df texts)
     stopped: dict[int, int]  # shingle -> document frequency, once it is in more than stop_df texts
     size: dict[int, float]
     count: int = 0
@@ -124,53 +124,77 @@ class Deduplicator:
 
     def add(self, title: str, text: str) -> tuple[int, int]:
         """Index one text; return (its number, the number of its original, itself if none)."""
+        o = self.options
         number = self._next
         self._next += 1
-        key, grams = fingerprint(title, text, self.options.shingle, self.options.sample)
+        if self._current.count >= o.window:
+            self._previous, self._current = self._current, _Generation({}, {}, {})
+            self._old_exact, self._exact = self._exact, {}
+            self._root = {n: r for n, r in self._root.items() if n in self._previous.size}
+        key, grams = fingerprint(title, text, o.shingle, o.sample)
         found = self._exact.get(key, self._old_exact.get(key))
-        best, own = self._best_match(grams, found is None)
-        if found is None:
-            found = best
-        root = number if found is None else self._root.get(found, found)
-        self._remember(number, key, grams, own, root)
-        return number, root
-
-    def _best_match(self, grams: set[int], search: bool) -> tuple[int | None, float]:
-        """Return the best match of grams (when search is set) and their total weight."""
-        o = self.options
-        common, look = o.common_df, o.look_df
+        current, previous = self._current, self._previous
+        postings, stopped = current.postings, current.stopped
+        common, look, stop_df = o.common_df, o.look_df, o.stop_df
         lists: list[list[int]] = []
         weights: list[float] = []
+        hits: list[list[int]] = []
+        fresh: list[int] = []
+        full: list[int] = []
         own = 0.0
-        current, previous = self._current, self._previous
-        postings, stopped = current.postings.get, current.stopped.get
-        if previous is None:
-            for gram in grams:
-                found = postings(gram, _NOTHING)
-                if found:
-                    df = len(found)
-                    weight = 1.0 if df <= common else common / df
-                    lists.append(found if df <= look else found[:look])
-                    weights.append(weight)
-                    own += weight
-                else:
-                    df = stopped(gram, 0)
-                    own += 1.0 if df <= common else common / df
-        else:
-            old_postings, old_stopped = previous.postings.get, previous.stopped.get
-            for gram in grams:
-                found, old = postings(gram, _NOTHING), old_postings(gram, _NOTHING)
-                df = (len(found) or stopped(gram, 0)) + (len(old) or old_stopped(gram, 0))
-                weight = 1.0 if df <= common else common / df
-                own += weight
-                if found:
-                    lists.append(found if len(found) <= look else found[:look])
-                    weights.append(weight)
-                if old:
-                    lists.append(old if len(old) <= look else old[:look])
-                    weights.append(weight)
-        if not search or not lists:
-            return None, own
+        get = postings.get
+        old_get = previous.postings.get if previous is not None else {}.get
+        old_stopped = previous.stopped if previous is not None else {}
+        for gram in grams:
+            here, old = get(gram), old_get(gram)
+            if here is None:
+                fresh.append(gram)
+                df = 0
+            elif here is _STOP:
+                df = stopped[gram]
+                full.append(gram)
+            else:
+                df = len(here)
+                hits.append(here)
+                if df >= stop_df:
+                    full.append(gram)
+            if old is not None:
+                df += old_stopped[gram] if old is _STOP else len(old)
+            if df <= common:
+                weight = 1.0
+            else:
+                weight = common / df
+            own += weight
+            if here is not None and here is not _STOP:
+                lists.append(here if len(here) <= look else here[:look])
+                weights.append(weight)
+            if old is not None and old is not _STOP:
+                lists.append(old if len(old) <= look else old[:look])
+                weights.append(weight)
+        if found is None and lists:
+            found = self._best_match(lists, weights, own)
+        root = number if found is None else self._root.get(found, found)
+        current.count += 1
+        current.size[number] = own
+        for here in hits:
+            here.append(number)
+        for gram in fresh:
+            postings[gram] = [number]
+        for gram in full:
+            here = postings[gram]
+            if here is _STOP:
+                stopped[gram] += 1
+            else:
+                stopped[gram] = len(here)
+                postings[gram] = _STOP
+        self._exact.setdefault(key, number)
+        if root != number:
+            self._root[number] = root
+        return number, root
+
+    def _best_match(self, lists: list[list[int]], weights: list[float], own: float) -> int | None:
+        """Return the text sharing the largest weighted share of the smaller of the two, if any."""
+        o = self.options
         if len(lists) == 1:
             others = np.array(lists[0])
             shared = np.full(len(others), weights[0])
@@ -185,38 +209,13 @@ class Deduplicator:
             score = together / max(min(own, self._size(other)), 1e-9)
             if score > best_score or (score == best_score and best is None):
                 best, best_score = other, score
-        return best, own
+        return best
 
     def _size(self, number: int) -> float:
         size = self._current.size.get(number)
         if size is None and self._previous is not None:
             size = self._previous.size.get(number)
         return size if size is not None else float("inf")
-
-    def _remember(self, number: int, key: int, grams: set[int], own: float, root: int) -> None:
-        o = self.options
-        if self._current.count >= o.window:
-            self._previous, self._current = self._current, _Generation({}, {}, {})
-            self._old_exact, self._exact = self._exact, {}
-            self._root = {n: r for n, r in self._root.items() if n in self._previous.size}
-        generation = self._current
-        generation.count += 1
-        generation.size[number] = own
-        postings, stopped, stop_df = generation.postings, generation.stopped, o.stop_df
-        for gram in grams:
-            found = postings.get(gram)
-            if found is not None:
-                found.append(number)
-                if len(found) > stop_df:
-                    stopped[gram] = len(found)
-                    del postings[gram]
-            elif gram in stopped:
-                stopped[gram] += 1
-            else:
-                postings[gram] = [number]
-        self._exact.setdefault(key, number)
-        if root != number:
-            self._root[number] = root
 
 
 def dedupe_groups(docs: Iterable[tuple[str, str]], options: DedupeOptions | None = None) -> list[int]:
