@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import text
+
 from newsdesk import pipeline
 from newsdesk.model import RawPage
 from newsdesk.store import Store
@@ -90,3 +92,23 @@ def test_pages_without_an_article_are_counted_per_site_and_shown(store: Store) -
     page = client.get("/health")
     assert page.status_code == 200 and "walls.example" in page.text
     assert client.get("/health.json").json()["sites"][0]["failed"] == 3
+
+
+def test_entity_mention_counts_follow_the_stored_mentions(store: Store) -> None:
+    pipeline.process_items(store, _seed_pages())
+    known = store.known_entities()
+    counts = {}
+    for article in store.list_articles(limit=10):
+        assert article.id is not None
+        for mention in store.article_analysis(article.id)[0]:
+            counts[mention.entity] = counts.get(mention.entity, 0) + 1
+    ranked = sorted(counts.items(), key=lambda item: -item[1])
+    assert known[0].name == ranked[0][0]
+    # analysing an article again replaces its mentions and leaves the counts as they were
+    article = store.list_articles(limit=1)[0]
+    pipeline.analyze_new(store, [article], pipeline.PipelineOptions().analyze)  # type: ignore[arg-type]
+    assert [e.name for e in store.known_entities()][:3] == [e.name for e in known][:3]
+    with store.engine.connect() as connection:
+        total = connection.execute(text("SELECT SUM(mention_count) FROM entities")).scalar_one()
+        linked = connection.execute(text("SELECT COUNT(*) FROM mentions WHERE entity_id IS NOT NULL")).scalar_one()
+    assert total == linked

@@ -24,6 +24,7 @@ class AnalysisStore:
         """Replace the stored mentions, quotes and attributions of one article with article's."""
         known = {(e.name, e.label): e for e in found or []}
         with self.engine.begin() as connection:
+            self._count_mentions(connection, article_id, -1)
             for table in (mentions, quotes, attributions):
                 connection.execute(delete(table).where(table.c.article_id == article_id))
             entity_ids = {
@@ -60,6 +61,18 @@ class AnalysisStore:
             for table, rows in ((mentions, mention_rows), (quotes, quote_rows), (attributions, source_rows)):
                 if rows:
                     connection.execute(table.insert(), rows)
+            self._count_mentions(connection, article_id, +1)
+
+    def _count_mentions(self, connection: Connection, article_id: int, sign: int) -> None:
+        """Add (or take away) one article's mentions to its entities' mention counts."""
+        query = (
+            select(mentions.c.entity_id, func.count().label("n"))
+            .where(mentions.c.article_id == article_id, mentions.c.entity_id.is_not(None))
+            .group_by(mentions.c.entity_id)
+        )
+        for row in connection.execute(query).all():
+            counted = entities.c.mention_count + sign * int(row.n)
+            connection.execute(entities.update().where(entities.c.id == row.entity_id).values(mention_count=counted))
 
     def _entity_id(self, connection: Connection, entity: Entity) -> int:
         entity = Entity(entity.name[:512], entity.label[:8], entity.variants, entity.role)
@@ -104,14 +117,7 @@ class AnalysisStore:
 
     def known_entities(self, *, limit: int = 5000) -> list[Entity]:
         """Return the stored entities, the most mentioned first, with their known spellings."""
-        mentioned = func.count(mentions.c.id).label("n")
-        query = (
-            select(entities, mentioned)
-            .outerjoin(mentions, mentions.c.entity_id == entities.c.id)
-            .group_by(entities.c.id)
-            .order_by(mentioned.desc(), entities.c.id)
-            .limit(limit)
-        )
+        query = select(entities).order_by(entities.c.mention_count.desc(), entities.c.id).limit(limit)
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
         return [Entity(r.name, r.label, tuple(json.loads(r.variants)), r.role, r.id) for r in rows]

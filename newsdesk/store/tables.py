@@ -124,7 +124,9 @@ entities = Table(
     Column("label", String(8), nullable=False),
     Column("role", String(512), nullable=False, default=""),
     Column("variants", Text, nullable=False, default="[]"),
+    Column("mention_count", Integer, nullable=False, default=0),  # added by revision 0006
     Index("ux_entities_name_label", "name", "label", unique=True),
+    Index("ix_entities_mention_count", "mention_count"),
 )
 
 mentions = Table(
