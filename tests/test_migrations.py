@@ -12,7 +12,10 @@ from newsdesk.store.tables import metadata
 
 
 def _ours(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
-    # Full-text search tables and triggers are created with raw SQL: not part of the Core metadata.
+    # Full-text search tables, triggers and PostgreSQL's generated search_vector column are raw SQL:
+    # not part of the Core metadata.
+    if type_ == "column" and name == "search_vector":
+        return False
     return not (type_ == "table" and reflected and compare_to is None)
 
 

@@ -22,10 +22,12 @@ if TYPE_CHECKING:
 
 MARK_START = "\x02"
 MARK_END = "\x03"
-# PostgreSQL refuses a tsvector over 1 MB: index (and search) only the first characters of huge pages
-PG_DOCUMENT = "to_tsvector('simple', left(coalesce(a.title, '') || ' ' || coalesce(a.text, ''), 100000))"
+# the stored tsvector of headline and body (revision 0007; only the first 100,000 characters of huge pages)
+PG_DOCUMENT = "a.search_vector"
 PG_HEADLINE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2"
 RANK_WINDOW = 500
+# the Core columns by name: `a.*` would also carry PostgreSQL's stored search vector
+ARTICLE_COLUMNS = ", ".join(f'a."{column.name}"' for column in articles.c)
 # raw SQL results get the column types back by name, so dates come back as aware datetimes
 RESULT_TYPES: dict[str, Any] = {c.name: c.type for c in articles.c} | {"hl_title": Text(), "hl_snippet": Text()}
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
@@ -181,11 +183,12 @@ class SearchStore:
         # rank only the newest matches so that a common word costs a bounded amount of work; OFFSET 0 keeps
         # PostgreSQL reading matches off the GIN index instead of walking ids backwards through to_tsvector
         page = text(
-            "WITH found AS ("
-            f"  SELECT a.id, ts_rank_cd({PG_DOCUMENT}, websearch_to_tsquery('simple', :q)) AS score"
-            f"  FROM (SELECT * FROM (SELECT a.* {base} OFFSET 0) m ORDER BY m.id DESC LIMIT :window) a"
+            f"WITH matched AS (SELECT m.id FROM (SELECT a.id {base} OFFSET 0) m ORDER BY m.id DESC LIMIT :window), "
+            f"found AS (SELECT a.id, ts_rank_cd({PG_DOCUMENT}, websearch_to_tsquery('simple', :q)) AS score"
+            "  FROM matched JOIN articles a ON a.id = matched.id"
             "), best AS (SELECT id, score FROM found ORDER BY score DESC, id DESC LIMIT :limit OFFSET :offset) "
-            "SELECT a.*, ts_headline('simple', a.title, websearch_to_tsquery('simple', :q), :hl_all) AS hl_title, "
+            f"SELECT {ARTICLE_COLUMNS}, "
+            "ts_headline('simple', a.title, websearch_to_tsquery('simple', :q), :hl_all) AS hl_title, "
             "ts_headline('simple', left(a.text, 3000), websearch_to_tsquery('simple', :q), :hl) AS hl_snippet "
             "FROM best JOIN articles a ON a.id = best.id ORDER BY best.score DESC, a.id DESC"
         ).columns(**RESULT_TYPES)
