@@ -24,6 +24,7 @@ MARK_START = "\x02"
 MARK_END = "\x03"
 # the stored tsvector of headline and body (revision 0007; only the first 100,000 characters of huge pages)
 PG_DOCUMENT = "a.search_vector"
+PG_TITLE = "to_tsvector('simple', coalesce(a.title, ''))"  # indexed by revision 0007: related-article lookups
 PG_HEADLINE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2"
 RANK_WINDOW = 500
 # the Core columns by name: `a.*` would also carry PostgreSQL's stored search vector
@@ -239,7 +240,7 @@ class SearchStore:
             if self.engine.dialect.name == "postgresql":
                 query = text(
                     "SELECT * FROM (SELECT a.id, a.title FROM articles a "
-                    f"WHERE {PG_DOCUMENT} @@ to_tsquery('simple', :q) OFFSET 0) m ORDER BY m.id DESC LIMIT 200"
+                    f"WHERE {PG_TITLE} @@ to_tsquery('simple', :q) OFFSET 0) m ORDER BY m.id DESC LIMIT 200"
                 )
                 found = connection.execute(query, {"q": " | ".join(words)})
             else:
