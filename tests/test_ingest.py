@@ -178,3 +178,11 @@ def test_warc_offsets_name_each_record_and_reading_can_start_at_one(tmp_path: Pa
     assert offsets[0] == 0 and offsets[0] < offsets[1] < offsets[2]
     resumed = [int(item.input.rsplit("@", 1)[1]) for item in iter_warc(str(archive), start_offset=offsets[1])]
     assert resumed == offsets[1:]
+
+
+def test_run_with_a_broken_feed_list_is_one_clear_error(tmp_path: Path) -> None:
+    broken = tmp_path / "feeds.opml"
+    broken.write_text("<opml><body><outline")
+    result = runner.invoke(app, ["run", "--db", f"sqlite:///{tmp_path / 'n.db'}", "--feeds", str(broken)])
+    assert result.exit_code == 1
+    assert f"{broken}: broken OPML" in result.output

@@ -43,6 +43,21 @@ def _open(db: str | None) -> Store:
         raise fail(str(exc)) from exc
 
 
+def _configured(db: str | None) -> tuple[settings.Settings, Store]:
+    from newsdesk import settings
+
+    config = settings.load(db=db)
+    return config, _open(config.db)
+
+
+def _serve_app(store: Store, config: settings.Settings, host: str, port: int) -> None:
+    import uvicorn
+
+    from newsdesk.web.app import create_app
+
+    uvicorn.run(create_app(store, config), host=host, port=port, log_level="warning")
+
+
 def _print_report(report: pipeline.Report) -> None:
     for error in report.errors:
         console.print(f"[red]error:[/red] {error}", highlight=False, markup=True)
@@ -61,13 +76,12 @@ def ingest(
     verbose: Verbose = False,
 ) -> None:
     """Read pages or articles from files, folders, archives or URLs, extract them and store them."""
-    from newsdesk import pipeline, settings
+    from newsdesk import pipeline
     from newsdesk.ingest.fetch import Fetcher
     from newsdesk.ingest.files import expand_paths, is_url
 
     setup_logging(verbose)
-    config = settings.load(db=db)
-    store = _open(config.db)
+    config, store = _configured(db)
     local = [given for given in inputs if not is_url(given)]
     total = sum(1 for _ in expand_paths(local)) + len(inputs) - len(local)
     fetcher = Fetcher(config.fetch_options()) if len(local) < len(inputs) else None
@@ -90,11 +104,8 @@ def ingest(
 @app.command()
 def fetch(db: DbOption = None, verbose: Verbose = False) -> None:
     """Poll every due feed once and store the new articles."""
-    from newsdesk import settings
-
     setup_logging(verbose)
-    config = settings.load(db=db)
-    store = _open(config.db)
+    config, store = _configured(db)
     failed = _poll(store, config)
     if failed:
         raise typer.Exit(1)
@@ -125,14 +136,10 @@ def serve(
 
     import uvicorn
 
-    from newsdesk import settings
-    from newsdesk.web.app import create_app
-
-    config = settings.load(db=db)
-    store = _open(config.db)
+    config, store = _configured(db)
     console.print(f"newsdesk serving http://{host}:{port}/ from {store.engine.url.render_as_string()}")
     if workers == 1:
-        uvicorn.run(create_app(store, config), host=host, port=port, log_level="warning")
+        _serve_app(store, config, host, port)
         return
     # worker processes rebuild the app from the environment; they must share the session-signing key
     os.environ["NEWSDESK_DB"] = store.engine.url.render_as_string(hide_password=False)
@@ -159,13 +166,16 @@ def run(
     verbose: Verbose = False,
 ) -> None:
     """Poll the feeds now and then every few minutes, and serve the site meanwhile."""
-    from newsdesk import settings
     from newsdesk.ingest.opml import default_feeds, read_opml
 
     setup_logging(verbose)
-    config = settings.load(db=db)
-    store = _open(config.db)
-    wanted = read_opml(feeds.read_bytes(), str(feeds)) if feeds else ([] if store.list_feeds() else default_feeds())
+    config, store = _configured(db)
+    try:
+        wanted = read_opml(feeds.read_bytes(), str(feeds)) if feeds else ([] if store.list_feeds() else default_feeds())
+    except OSError as exc:
+        raise fail(f"{feeds}: {exc.strerror or exc}") from exc
+    except NewsdeskError as exc:
+        raise fail(str(exc)) from exc
     for feed in wanted:
         store.add_feed(feed)
 
@@ -181,12 +191,8 @@ def run(
             time.sleep(60)
 
     threading.Thread(target=poll_forever, daemon=True, name="poller").start()
-    import uvicorn
-
-    from newsdesk.web.app import create_app
-
     console.print(f"newsdesk: polling {len(store.list_feeds())} feeds, serving http://{host}:{port}/")
-    uvicorn.run(create_app(store, config), host=host, port=port, log_level="warning")
+    _serve_app(store, config, host, port)
 
 
 @feeds_app.command("add")

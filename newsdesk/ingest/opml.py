@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import logging
 from importlib.resources import files
-from xml.etree.ElementTree import Element, ParseError, SubElement, indent, tostring
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from newsdesk.errors import InputError
+from newsdesk.ingest.safexml import parse_xml
 from newsdesk.model import Feed
 
 log = logging.getLogger(__name__)
@@ -19,7 +17,7 @@ DEFAULT_FEEDS = "default-feeds.opml"
 
 def read_opml(data: bytes | str, source: str) -> list[Feed]:
     """Return the feeds (outlines with an xmlUrl, at any depth) of an OPML document; source names it in errors."""
-    root = _parse(data, source)
+    root = parse_xml(data, source, "OPML")
     if root.tag.lower() != "opml":
         raise InputError(f"not an OPML file (root element <{root.tag}>)", input=source)
     feeds: dict[str, Feed] = {}
@@ -51,12 +49,3 @@ def default_feeds() -> list[Feed]:
     """Return the world and regional news feeds packaged with newsdesk."""
     resource = files("newsdesk") / "data" / DEFAULT_FEEDS
     return read_opml(resource.read_bytes(), f"newsdesk/data/{DEFAULT_FEEDS}")
-
-
-def _parse(data: bytes | str, source: str) -> Element:
-    try:
-        return fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as exc:
-        raise InputError(f"OPML refused: it declares XML entities ({exc})", input=source) from exc
-    except ParseError as exc:
-        raise InputError(f"broken OPML: {exc}", input=source) from exc

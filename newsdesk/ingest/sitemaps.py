@@ -8,12 +8,10 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urljoin
-from xml.etree.ElementTree import Element, ParseError
-
-from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from xml.etree.ElementTree import Element
 
 from newsdesk.errors import InputError, TooLargeError
+from newsdesk.ingest.safexml import parse_xml
 from newsdesk.model import Link
 
 log = logging.getLogger(__name__)
@@ -39,7 +37,7 @@ def is_sitemap(data: bytes) -> bool:
 
 def parse_sitemap(data: bytes, url: str) -> ParsedSitemap:
     """Parse a sitemap or sitemap index at url; raise InputError(input=url) if it is not one."""
-    root = _parse_xml(_gunzip(data, url), url)
+    root = parse_xml(_gunzip(data, url), url, "sitemap XML")
     kind = _local(root.tag)
     if kind == "sitemapindex":
         children = [urljoin(url, loc) for entry in _children(root, "sitemap") if (loc := _text(entry, "loc"))]
@@ -75,15 +73,6 @@ def _gunzip(data: bytes, url: str) -> bytes:
     if len(out) > MAX_SITEMAP_BYTES:
         raise TooLargeError(f"sitemap larger than {MAX_SITEMAP_BYTES} bytes uncompressed", input=url)
     return out
-
-
-def _parse_xml(data: bytes, url: str) -> Element:
-    try:
-        return fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
-    except DefusedXmlException as exc:
-        raise InputError(f"sitemap refused: it declares XML entities ({exc})", input=url) from exc
-    except ParseError as exc:
-        raise InputError(f"broken sitemap XML: {exc}", input=url) from exc
 
 
 def _local(tag: str) -> str:
