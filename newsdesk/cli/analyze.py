@@ -29,8 +29,14 @@ def _read(path: Path) -> list[Document]:
                 continue
             try:
                 row = json.loads(line)
-                docs.append(Document(str(row["id"]), row["text"], row.get("title") or "",
-                                     _published(row.get("published") or row.get("date"))))
+                docs.append(
+                    Document(
+                        str(row["id"]),
+                        row["text"],
+                        row.get("title") or "",
+                        _published(row.get("published") or row.get("date")),
+                    )
+                )
             except (json.JSONDecodeError, KeyError, TypeError) as exc:
                 raise fail(f"{path}:{n}: not a {{id, text}} JSON line ({exc})") from exc
     return docs
@@ -40,13 +46,21 @@ def _row(doc: Document, result: Analysis) -> dict[str, Any]:
     text = doc.text
     return {
         "id": doc.id,
-        "entities": [{"start": m.start, "end": m.end, "label": m.label, "text": m.text, "name": m.entity}
-                     for m in result.mentions],
-        "quotes": [{"content": [list(s) for s in q.span.content],
-                    "source": [list(q.span.source)] if q.span.source else [],
-                    "cue": [list(q.span.cue)] if q.span.cue else [],
-                    "speaker": q.speaker, "type": q.span.kind,
-                    "text": " … ".join(text[s:e] for s, e in q.span.content)} for q in result.quotes],
+        "entities": [
+            {"start": m.start, "end": m.end, "label": m.label, "text": m.text, "name": m.entity}
+            for m in result.mentions
+        ],
+        "quotes": [
+            {
+                "content": [list(s) for s in q.span.content],
+                "source": [list(q.span.source)] if q.span.source else [],
+                "cue": [list(q.span.cue)] if q.span.cue else [],
+                "speaker": q.speaker,
+                "type": q.span.kind,
+                "text": " … ".join(text[s:e] for s, e in q.span.content),
+            }
+            for q in result.quotes
+        ],
         "sources": [{"source": a.source, "cites": a.cites} for a in result.sources],
         "places": list(result.places),
         "dates": [{"start": d.start, "end": d.end, "text": d.text, "date": d.day.isoformat()} for d in result.dates],

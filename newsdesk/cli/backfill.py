@@ -84,8 +84,14 @@ def _run_with_progress(store: Store, db_url: str, paths: list[str], options: Bac
         def show(progress: BackfillProgress) -> None:
             nonlocal task
             if task is None:
-                task = bar.add_task("backfill", total=progress.bytes_total, completed=progress.bytes_done,
-                                    seen=progress.counts.seen, first_seen=progress.counts.seen, since=time.monotonic())
+                task = bar.add_task(
+                    "backfill",
+                    total=progress.bytes_total,
+                    completed=progress.bytes_done,
+                    seen=progress.counts.seen,
+                    first_seen=progress.counts.seen,
+                    since=time.monotonic(),
+                )
             bar.update(task, completed=progress.bytes_done, seen=progress.counts.seen)
 
         return backfill(store, db_url, paths, options, on_progress=show)
