@@ -79,6 +79,8 @@ stories = Table(
     Column("article_count", Integer, nullable=False, default=0),
     Column("outlet_count", Integer, nullable=False, default=0),
     Column("score", Float, nullable=False, default=0.0),
+    # added by revision 0008: the key topics of the day sort only the stories updated lately, not every story
+    Index("ix_stories_last_update", "last_update"),
 )
 
 articles = Table(
