@@ -80,3 +80,9 @@ def test_reported_speech_pass_can_be_turned_off_for_throughput() -> None:
     for parsed in (True, False):
         (found,) = analyze_articles([article], AnalyzeOptions(reported_speech=parsed))
         assert '"We will win,"' in [q.text for q in found.quotes]
+
+
+def test_reported_content_stops_before_a_comma_aside(parse):
+    text = "Fowler said he expects Clinton to fully recover from pneumonia, which forced her to leave early."
+    found = _found(text, parse)
+    assert ("Fowler", "said", "he expects Clinton to fully recover from pneumonia") in found

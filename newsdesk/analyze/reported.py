@@ -33,6 +33,20 @@ def _subtree(token: Token, stop: Token | None = None) -> Span:
     return _extent(toks) if toks else (token.idx, token.idx + len(token.text))
 
 
+_ASIDES = frozenset(("relcl", "advcl", "conj", "appos", "acl", "npadvmod"))
+
+
+def _clause(head: Token) -> Span:
+    """Return the span of a content clause, cut before a comma that opens an aside ("…, which forced her …")."""
+    start, end = _subtree(head)
+    for tok in head.subtree:
+        if tok.dep_ in _ASIDES and tok.i > head.i and tok is not head:
+            edge = tok.left_edge.i
+            if edge > 0 and tok.doc[edge - 1].text in (",", "—", "–", "--") and tok.doc[edge - 1].idx > start:
+                return start, min(end, tok.doc[edge - 1].idx)
+    return start, end
+
+
 def _mention(subject: Token, verb: Token) -> Span:
     """Return the subject's words before the verb, without its relative or participle clauses."""
     clauses = {t.i for c in subject.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
@@ -116,7 +130,7 @@ def reported_speech(doc: Doc) -> list[Found]:
         clause = _content(tok, entry[1])
         if clause is None:
             continue
-        content = _subtree(clause)
+        content = _clause(clause)
         if clause.dep_ != "ccomp":  # "cited remarks … as examples of …": the object runs on with the verb's modifiers
             tail = [c for c in tok.rights if c.i > clause.i and c.dep_ not in ("advcl", "conj", "cc", "punct", "ccomp")]
             if tail:
