@@ -86,3 +86,15 @@ def test_reported_content_stops_before_a_comma_aside(parse):
     text = "Fowler said he expects Clinton to fully recover from pneumonia, which forced her to leave early."
     found = _found(text, parse)
     assert ("Fowler", "said", "he expects Clinton to fully recover from pneumonia") in found
+
+
+def test_trailing_cue_quote_keeps_its_unquoted_lead_in():
+    text = "However laudable the goal, using the tax “is a misguided approach,” Mr. Burman said. Later he left."
+    found = _found(text, None)
+    assert found[0] == ("Mr. Burman", "said", "However laudable the goal, using the tax “is a misguided approach,”")
+
+
+def test_next_sentence_does_not_speak_for_a_quote_ended_by_a_full_stop():
+    text = "Clinton says Trump’s “latest meltdown is unhinged, even for him.” She says more later."
+    found = _found(text, None)
+    assert found[0][:2] == ("Clinton", "says")

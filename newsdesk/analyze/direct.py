@@ -60,6 +60,20 @@ def _partial(text: str, cue_end: int, m: re.Match[str], end_para: int) -> Span:
     return start, end
 
 
+_SENTENCE_START = re.compile(r"(?:^|[.!?][”\"’']*\s+|\n)(?=[^.!?\n]*$)")
+
+
+def _lead_in(text: str, m: re.Match[str]) -> Span:
+    """Return the quote with the unquoted words that open its sentence ("Not paying taxes “makes me smart,”")."""
+    start_para = text.rfind("\n", 0, m.start()) + 1
+    head = text[start_para:m.start()]
+    opening = _SENTENCE_START.search(head)
+    lead = head[opening.end():] if opening else ""
+    if not re.search(r"\w", lead) or re.search(r"[“”\":;]|''", lead):
+        return _piece(m)
+    return start_para + opening.end(), m.end()
+
+
 def direct_quotes(text: str) -> list[Found]:
     """Return the direct quotes of text whose speaker and cue stand right next to the quoted passage."""
     after, dash, before = _patterns()
@@ -75,7 +89,9 @@ def direct_quotes(text: str) -> list[Found]:
         pieces = [_piece(m)]
         found = None
         closed = m.group("q").rstrip(" ’'‘")[-1:] in ",.?!…—–-" or tail[:1] == ","
-        if closed and (a := after.match(tail)) and not any(ch in tail[:a.end()] for ch in "“”\""):
+        # '“… for him.” She says …': the next sentence speaks; this quote's cue stands before it
+        ended = m.group("q").rstrip(" ’'‘")[-1:] == "." and re.match(r"\s+[A-Z]", tail) is not None
+        if closed and not ended and (a := after.match(tail)) and not any(ch in tail[:a.end()] for ch in "“”\""):
             if a.group("cue"):
                 src = _trim_source(text, m.end() + a.start("src"), m.end() + a.end("src"))
                 cue = (m.end() + a.start("cue"), m.end() + a.end("cue"))
@@ -84,6 +100,7 @@ def direct_quotes(text: str) -> list[Found]:
                 cue = (m.end() + a.start("cue2"), m.end() + a.end("cue2"))
             if src is not None:
                 found = (src, cue)
+                pieces = [_lead_in(text, m)]
                 rest = m.end() + a.end()
                 nxt = quotes[k + 1] if k + 1 < len(quotes) else None
                 gap = text[rest:nxt.start()] if nxt else ""
