@@ -33,13 +33,22 @@ def _subtree(token: Token, stop: Token | None = None) -> Span:
     return _extent(toks) if toks else (token.idx, token.idx + len(token.text))
 
 
+# prepositions that set the scene of the speaking ("during the debate", "in a statement"), not what was said
+_SETTING = frozenset("during after before since at in on with amid while following at through".split())
 _ASIDES = frozenset(("relcl", "advcl", "conj", "appos", "acl", "npadvmod"))
 
 
 def _clause(head: Token) -> Span:
     """Return the span of a content clause, cut before a comma that opens an aside ("…, which forced her …")."""
     start, end = _subtree(head)
+    forms = cue_forms()
     for tok in head.subtree:
+        if tok.dep_ == "conj" and tok.lower_ in forms and tok.tag_.startswith("VB") and tok.i > head.i:
+            cut = tok.i  # "said the country would leave and suggested it would …": a second statement
+            while cut > head.i + 1 and (tok.doc[cut - 1].dep_ == "cc" or tok.doc[cut - 1].is_punct):
+                cut -= 1
+            last = tok.doc[cut - 1]
+            return start, max(start, min(end, last.idx + len(last.text)))
         if tok.dep_ in _ASIDES and tok.i > head.i and tok is not head:
             edge = tok.left_edge.i
             if edge > 0 and tok.doc[edge - 1].text in (",", "—", "–", "--") and tok.doc[edge - 1].idx > start:
@@ -132,7 +141,9 @@ def reported_speech(doc: Doc) -> list[Found]:
             continue
         content = _clause(clause)
         if clause.dep_ != "ccomp":  # "cited remarks … as examples of …": the object runs on with the verb's modifiers
-            tail = [c for c in tok.rights if c.i > clause.i and c.dep_ not in ("advcl", "conj", "cc", "punct", "ccomp")]
+            tail = [c for c in tok.rights if c.i > clause.i and c.dep_ not in ("advcl", "conj", "cc", "punct", "ccomp",
+                                                                               "npadvmod", "advmod")
+                    and c.lower_ not in _SETTING]
             if tail:
                 content = (content[0], max(content[1], _subtree(tail[-1])[1]))
         words = [t for t in clause.subtree if not t.is_punct]
