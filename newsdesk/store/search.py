@@ -15,7 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from newsdesk.model import Article
 from newsdesk.store.articles import article_from_row
-from newsdesk.store.tables import articles
+from newsdesk.store.tables import articles, comments, stories
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -233,6 +233,21 @@ class SearchStore:
             rows = connection.execute(select(articles).where(articles.c.id.in_(wanted[: limit + 5]))).all()
         by_id = {row.id: article_from_row(row) for row in rows}
         return [by_id[i] for i in wanted if i in by_id and by_id[i].duplicate_of not in own][:limit]
+
+    def content_version(self) -> tuple[int, int, int]:
+        """Return the newest article, story and comment ids: a fingerprint that changes when any is added.
+
+        Each is one step down a primary-key index, so web workers can poll it often to know when cached pages
+        went stale.
+        """
+        query = select(
+            select(func.max(articles.c.id)).scalar_subquery(),
+            select(func.max(stories.c.id)).scalar_subquery(),
+            select(func.max(comments.c.id)).scalar_subquery(),
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(query).one()
+        return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 
     def _newest_title_matches(self, words: list[str]) -> list[tuple[int, str]]:
         # the newest matches by id come straight off the index, unlike a relevance sort over all of them
