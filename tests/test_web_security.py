@@ -240,9 +240,11 @@ def test_register_rejects_bad_names_passwords_and_duplicates(site: tuple[TestCli
 
 def test_session_cookie_is_signed_and_http_only(site: tuple[TestClient, Seeded]) -> None:
     client, _ = site
-    reply = client.get("/")
+    assert "set-cookie" not in client.get("/").headers  # a reader page needs no session: it can be shared
+    reply = client.get("/login")
     cookie = reply.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=lax" in cookie.replace("Lax", "lax")
+    assert reply.headers["cache-control"] == "private, no-store"  # the page carries this reader's CSRF token
     client.cookies.set("nd_session", "forged.value.here")
     assert client.get("/").status_code == 200  # a forged cookie is just ignored
 

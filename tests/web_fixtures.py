@@ -15,6 +15,7 @@ from newsdesk.store import Store
 from newsdesk.store.tables import stories
 from newsdesk.text import content_hash
 from newsdesk.web.app import create_app
+from newsdesk.web.cache import PageCache
 from newsdesk.web.security import Limits, hash_password
 
 HOSTILE = (
@@ -121,10 +122,10 @@ def seed_site(store: Store, *, huge: bool = False) -> Seeded:
     return Seeded(story_id, ids[0], ids[1], ids[2], ids[3], ids[-1] if huge else 0, entity_id or 0)
 
 
-def make_client(store: Store, limits: Limits | None = None) -> TestClient:
-    """Return a test client of the app over store."""
+def make_client(store: Store, limits: Limits | None = None, page_cache: PageCache | bool = True) -> TestClient:
+    """Return a test client of the app over store (with its page cache, as served)."""
     settings = load(env={}, secret_key="test-secret-key")
-    return TestClient(create_app(store, settings, limits=limits), follow_redirects=False)
+    return TestClient(create_app(store, settings, limits=limits, page_cache=page_cache), follow_redirects=False)
 
 
 def csrf_of(client: TestClient, path: str = "/login") -> str:

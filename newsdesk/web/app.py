@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from newsdesk.settings import Settings
 from newsdesk.store import Store
 from newsdesk.web import accounts, feeds, pages
+from newsdesk.web.cache import PageCache, PageCacheMiddleware
 from newsdesk.web.render import HERE, Web, make_templates, render, secure_headers, wants_json, web_of
 from newsdesk.web.security import Limits, SessionCodec
 from newsdesk.web.serialize import article_json
@@ -22,10 +23,19 @@ from newsdesk.web.serialize import article_json
 log = logging.getLogger(__name__)
 
 
-def create_app(store: Store, settings: Settings, *, limits: Limits | None = None) -> FastAPI:
-    """Return the newsdesk web application reading from store."""
+def create_app(
+    store: Store, settings: Settings, *, limits: Limits | None = None, page_cache: PageCache | bool = True
+) -> FastAPI:
+    """Return the newsdesk web application reading from store.
+
+    page_cache: the shared cache of anonymous readers' pages (True: one with the default freshness; False: none).
+    """
     app = FastAPI(
-        title="newsdesk", version="0.1.0", docs_url="/docs", openapi_url="/openapi.json", redoc_url=None,
+        title="newsdesk",
+        version="0.1.0",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+        redoc_url=None,
         description="Every page is also JSON: add `.json` to its path. Errors are `{ok, error, errors, status}`.",
     )
     app.state.store = store
@@ -37,6 +47,11 @@ def create_app(store: Store, settings: Settings, *, limits: Limits | None = None
     app.include_router(accounts.router)
     _add_api(app)
     _add_error_handlers(app)
+    if page_cache is True:
+        page_cache = PageCache(store.content_version)
+    if page_cache:
+        app.state.page_cache = page_cache
+        app.add_middleware(PageCacheMiddleware, cache=page_cache)
     return app
 
 
@@ -69,7 +84,7 @@ def error_response(request: Request, status: int, message: str, errors: list[Any
     if wants_json(request):
         body = {"ok": False, "error": message, "errors": errors, "status": status}
         return secure_headers(JSONResponse(body, status_code=status))
-    return render(request, "error.html", {"status": status, "message": message}, status)
+    return render(request, "error.html", {"status": status, "message": message}, status, forms=False)
 
 
 def _add_error_handlers(app: FastAPI) -> None:

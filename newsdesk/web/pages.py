@@ -45,7 +45,7 @@ def _page(request: Request, template: str, build: Any, *args: Any) -> Response:
         context = build(web_of(request).store, *args)
     except views.NotFound as exc:
         raise HTTPException(404, str(exc)) from exc
-    return render(request, template, context)
+    return render(request, template, context, forms=False)
 
 
 @router.get("/index.json", tags=["pages"], summary="Home: top stories and latest articles")

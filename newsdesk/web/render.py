@@ -77,8 +77,13 @@ def set_session(request: Request, response: Response, session: Session) -> None:
     """Write the signed session cookie (Secure when the site is served over HTTPS)."""
     secure = request.url.scheme == "https" or request.headers.get("x-forwarded-proto") == "https"
     response.set_cookie(
-        SESSION_COOKIE, web_of(request).sessions.dumps(session), max_age=SESSION_MAX_AGE, httponly=True,
-        secure=secure, samesite="lax", path="/",
+        SESSION_COOKIE,
+        web_of(request).sessions.dumps(session),
+        max_age=SESSION_MAX_AGE,
+        httponly=True,
+        secure=secure,
+        samesite="lax",
+        path="/",
     )
     request.state.session = session
 
@@ -92,12 +97,22 @@ def secure_headers(response: Response) -> Response:
     return response
 
 
-def render(request: Request, template: str, context: dict[str, Any], status: int = 200) -> Response:
-    """Return the page as HTML, or as JSON when the path ends in .json."""
+def render(
+    request: Request, template: str, context: dict[str, Any], status: int = 200, *, forms: bool = True
+) -> Response:
+    """Return the page as HTML, or as JSON when the path ends in .json.
+
+    forms: whether the page has forms for every reader (sign-in, register), which need a session and its CSRF
+    token even before signing in. A page without (the reader pages) sets no cookie for a reader without a
+    session, so that it is the same for every anonymous reader and can be shared from the page cache.
+    """
     if wants_json(request):
         return secure_headers(JSONResponse({"ok": True, **jsonable(context, full=True)}, status_code=status))
     session = session_of(request)
     fresh = session is None
+    if session is None and not forms:
+        page = {**context, "csrf_token": "", "viewer": None, "request_path": request.url.path}
+        return secure_headers(web_of(request).templates.TemplateResponse(request, template, page, status_code=status))
     if session is None:
         session = new_session()
     viewer = viewer_of(request) if not fresh else None
