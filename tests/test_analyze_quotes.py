@@ -98,3 +98,19 @@ def test_next_sentence_does_not_speak_for_a_quote_ended_by_a_full_stop():
     text = "Clinton says Trump’s “latest meltdown is unhinged, even for him.” She says more later."
     found = _found(text, None)
     assert found[0][:2] == ("Clinton", "says")
+
+
+def test_passive_cue_with_its_agent_and_named_objects(parse):
+    text = "The registration issue was first reported by The Washington Post. Other unions have endorsed Clinton."
+    found = _found(text, parse)
+    assert ("The Washington Post", "reported", "The registration issue") in found
+    assert any(src == "Other unions" and content.startswith("Clinton") for src, _, content in found)
+
+
+def test_headline_labels_and_paragraphs_after_a_colon_cue():
+    text = ("Pence: Gennifer Flowers Won’t Be at the Debate\n\nNote: this story was updated.\n\n"
+            "Limbaugh added:\n\nAnd this reeks of the greatest fear that I have ever seen.\n")
+    found = _found(text, None)
+    assert ("Pence", ":", "Gennifer Flowers Won’t Be at the Debate") in found
+    assert ("Limbaugh", "added", "And this reeks of the greatest fear that I have ever seen.") in found
+    assert not any(src == "Note" for src, _, _ in found)

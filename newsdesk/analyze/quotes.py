@@ -168,6 +168,42 @@ def _introduced(text: str, previous: tuple[int, int] | None, s: int, e: int) -> 
     return QuoteSpan((_trim(text, s, e),), subject, (m.start("cue"), m.end("cue")), "direct") if subject else None
 
 
+_LABEL = re.compile(r"^(?P<src>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(?P<c>\S[^\n]{10,})$", re.M)
+_NOT_SPEAKERS = frozenset("note update updated editor photo photos video watch read related source sources see "
+                          "correction disclosure warning q a by image credit".split())
+_LINE_CUE = re.compile(rf"^(?P<lead>[^\n]{{1,200}}?)\s+(?P<cue>{_AUX}(?:{_CUES}))(?:\s+[\w.'’-]+){{0,6}}\s*:[ \t]*$",
+                       re.M)
+
+
+def _labelled(text: str) -> list[QuoteSpan]:
+    """Return the lines a name opens with a colon: headlines ("Pence: Trump Was ‘Mocking’ …"), transcripts."""
+    out = []
+    for m in _LABEL.finditer(text):
+        if m.group("src").split()[0].lower().strip(".") in _NOT_SPEAKERS:
+            continue
+        content = _trim(text, m.start("c"), m.end("c"))
+        out.append(QuoteSpan((content,), (m.start("src"), m.end("src")), (m.end("src"), m.end("src") + 1),
+                             _kind(text, (content,))))
+    return out
+
+
+def _paragraph_after(text: str) -> list[QuoteSpan]:
+    """Return the paragraphs a line ending in "<speaker> <cue>:" introduces ("Limbaugh added:\n\nAnd from …")."""
+    out = []
+    for m in _LINE_CUE.finditer(text):
+        start = m.end()
+        while start < len(text) and text[start].isspace():
+            start += 1
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        subject = _subject(text, m.start("lead"), m.end("lead") + 1)
+        if subject is None or end - start < 10:
+            continue
+        content = _trim(text, start, end)
+        out.append(QuoteSpan((content,), subject, (m.start("cue"), m.end("cue")), _kind(text, (content,))))
+    return out
+
+
 def _is_quote_only(text: str, s: int, e: int) -> bool:
     piece = text[s:e].strip()
     return bool(piece) and piece[0] in "“\"" and bool(_QUOTED.fullmatch(piece.rstrip(".")))
@@ -256,5 +292,13 @@ def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
         else:
             previous = None
     # a statement whose speaker the sentence does not name is rarely reported speech ("to be elected", "rules")
-    named = [q for q in out if q.source is not None or q.kind == "direct"]
-    return sorted(named + marked, key=lambda q: q.content[0][0])
+    named = [q for q in out if q.source is not None or q.kind == "direct"] + marked
+    for block in (*_paragraph_after(text), *_labelled(text)):
+        (b0, b1), inside = block.content[0], []
+        for q in named:  # pieces of the block found sentence by sentence without a cue of their own give way
+            if _overlaps(q.content, block.content):
+                inside.append(q)
+        if all(b0 <= q.content[0][0] and q.content[-1][1] <= b1 and (q.cue is None or not b0 <= q.cue[0] < b1)
+               for q in inside):
+            named = [q for q in named if q not in inside] + [block]
+    return sorted(named, key=lambda q: q.content[0][0])

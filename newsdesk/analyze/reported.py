@@ -120,6 +120,15 @@ def _according(doc: Doc) -> list[Found]:
     return out
 
 
+def _passive(verb: Token) -> Found | None:
+    """Return the statement of a passive cue with its agent: "The issue was first reported by The Post"."""
+    agents = [o for c in verb.children if c.dep_ == "agent" for o in c.children if o.dep_ == "pobj"]
+    subjects = [c for c in verb.children if c.dep_ == "nsubjpass"]
+    if not agents or not subjects or subjects[0].lower_ in ("it", "this", "that"):
+        return None
+    return _subtree(subjects[0]), _subtree(agents[0]), (verb.idx, verb.idx + len(verb.text))
+
+
 def _quoted(text: str, i: int) -> bool:
     """Tell whether position i of text lies inside quotation marks."""
     piece = text[:i]
@@ -135,6 +144,8 @@ def reported_speech(doc: Doc) -> list[Found]:
         if entry is None or not tok.tag_.startswith("VB") or tok.dep_ in _SKIP_HEADS or _quoted(doc.text, tok.idx):
             continue
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in tok.children):
+            if (passive := _passive(tok)) is not None:
+                out.append(passive)
             continue
         clause = _content(tok, entry[1])
         if clause is None:
@@ -147,7 +158,9 @@ def reported_speech(doc: Doc) -> list[Found]:
             if tail:
                 content = (content[0], max(content[1], _subtree(tail[-1])[1]))
         words = [t for t in clause.subtree if not t.is_punct]
-        if len(words) < 2 or (clause.dep_ == "ccomp" and not any(t.tag_.startswith(("VB", "MD")) for t in words)):
+        named = clause.dep_ == "dobj" and clause.tag_ in ("NNP", "NNPS", "PRP")  # "endorsed Clinton", "cited it"
+        verbless = clause.dep_ == "ccomp" and not any(t.tag_.startswith(("VB", "MD")) for t in words)
+        if (len(words) < 2 and not named) or verbless:
             continue  # a clause without a verb is a misparse ("In an essay last week, she acknowledged …")
         particles = [c for c in tok.children if c.dep_ == "prt"]
         if entry[0] == "point" and not particles:
