@@ -16,6 +16,14 @@ def top_stories(store: Store, limit: int = 10) -> list[Story]:
     return found or store.top_stories(limit=limit)
 
 
+def story_with_articles(store: Store, story_id: int, limit: int = 500) -> tuple[Story, list[Article]] | None:
+    """Return a story with its articles, newest first (one read of the store), or None."""
+    found = store.get_story(story_id)
+    if found is None:
+        return None
+    return found[0], list(reversed(found[1]))[:limit]
+
+
 def get_story(store: Store, story_id: int) -> Story | None:
     """Return one story, or None."""
     found = store.get_story(story_id)
@@ -24,31 +32,39 @@ def get_story(store: Store, story_id: int) -> Story | None:
 
 def story_articles(store: Store, story_id: int, limit: int = 500) -> list[Article]:
     """Return the articles of a story, newest first."""
-    found = store.get_story(story_id)
-    if found is None:
-        return []
-    return list(reversed(found[1]))[:limit]
+    found = story_with_articles(store, story_id, limit)
+    return [] if found is None else found[1]
 
 
-def related_articles(store: Store, article: Article, limit: int = 5) -> list[Article]:
+def related_articles(
+    store: Store, article: Article, limit: int = 5, coverage: list[Article] | None = None
+) -> list[Article]:
     """Return what a reader of article may also like: its story's other coverage, then similar articles.
 
-    Copies of one original appear once, and never copies of article itself.
+    Copies of one original appear once, and never copies of article itself. coverage: the articles of
+    article's story when the caller has them already.
     """
     own = {article.id, article.duplicate_of} - {None}
     picked: list[Article] = []
     seen = set(own)
-    coverage = story_articles(store, article.story_id) if article.story_id else []
-    coverage.sort(key=lambda other: other.duplicate_of is not None)  # an original before its copies
-    for other in [*coverage, *store.similar_articles(article, limit=limit * 2)]:
-        group = other.duplicate_of or other.id
-        if other.id in seen or group in seen:
-            continue
-        seen.update({other.id, group})
-        picked.append(other)
-        if len(picked) == limit:
-            break
+
+    def take(candidates: list[Article]) -> bool:
+        for other in candidates:
+            group = other.duplicate_of or other.id
+            if other.id in seen or group in seen:
+                continue
+            seen.update({other.id, group})
+            picked.append(other)
+            if len(picked) == limit:
+                return True
+        return False
+
+    if coverage is None:
+        coverage = story_articles(store, article.story_id) if article.story_id else []
+    # an original before its copies; the similar-headline lookup only when the story alone does not fill the list
+    if not take(sorted(coverage, key=lambda other: other.duplicate_of is not None)):
+        take(store.similar_articles(article, limit=limit * 2))
     return picked
 
 
-__all__ = ["get_story", "related_articles", "story_articles", "top_stories"]
+__all__ = ["get_story", "related_articles", "story_articles", "story_with_articles", "top_stories"]

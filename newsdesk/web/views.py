@@ -15,6 +15,7 @@ from newsdesk.web import stories
 
 PAGE_SIZE = 30
 SEARCH_PAGE_SIZE = 20
+COMMENT_LIMIT = 500  # what list_comments returns at most
 LABELS = {"PER": "People", "ORG": "Organisations", "LOC": "Places", "GPE": "Places", "MISC": "Other"}
 
 
@@ -117,10 +118,10 @@ def entity_groups(found: list[tuple[Entity, int]]) -> list[tuple[str, list[Entit
 
 def story_context(store: Store, story_id: int) -> dict[str, Any]:
     """Return a story page: its articles by outlet with copies folded, timeline, entities, key quotes."""
-    story = stories.get_story(store, story_id)
-    if story is None:
+    found = stories.story_with_articles(store, story_id)
+    if found is None:
         raise NotFound(f"story {story_id} not found")
-    articles = stories.story_articles(store, story_id)
+    story, articles = found
     ids = [a.id for a in articles if a.id is not None]
     folds = fold_copies(articles)
     timeline = sorted((a for a in articles if a.published), key=lambda a: (a.published, a.id))
@@ -148,9 +149,14 @@ def article_context(store: Store, article_id: int, viewer: User | None) -> dict[
     if article is None:
         raise NotFound(f"article {article_id} not found")
     sources, quotes, _mentions = attribution_lines(store, article_id)
-    story = store.stories_by_id([article.story_id]).get(article.story_id) if article.story_id else None
+    found = stories.story_with_articles(store, article.story_id) if article.story_id else None
+    story, coverage = found if found else (None, [])
     original = store.get_article(article.duplicate_of) if article.duplicate_of else None
     feeds = feeds_for(f"/story/{story.id}", f"Story: {story.label}") if story else []
+    moderator = bool(viewer and viewer.is_admin)
+    comments = store.list_comments(article_id, include_hidden=moderator, limit=COMMENT_LIMIT)
+    # what readers see is the whole count unless the list was cut short or holds hidden ones
+    count = store.count_comments(article_id) if moderator or len(comments) >= COMMENT_LIMIT else len(comments)
     return {
         "article": article,
         "sources": sources,
@@ -158,9 +164,9 @@ def article_context(store: Store, article_id: int, viewer: User | None) -> dict[
         "quotes": quotes,
         "story": story,
         "original": original,
-        "related": stories.related_articles(store, article, limit=5),
-        "comments": store.list_comments(article_id, include_hidden=bool(viewer and viewer.is_admin)),
-        "comment_count": store.count_comments(article_id),
+        "related": stories.related_articles(store, article, limit=5, coverage=coverage),
+        "comments": comments,
+        "comment_count": count,
         "feeds": feeds + feeds_for("/feeds/top", "Top stories"),
     }
 
