@@ -114,3 +114,8 @@ def test_headline_labels_and_paragraphs_after_a_colon_cue():
     assert ("Pence", ":", "Gennifer Flowers Won’t Be at the Debate") in found
     assert ("Limbaugh", "added", "And this reeks of the greatest fear that I have ever seen.") in found
     assert not any(src == "Note" for src, _, _ in found)
+
+
+def test_doubled_consonant_inflections():
+    forms = cue_forms()
+    assert forms["admitted"][0] == "admit" and forms["thought"][0] == "think" and forms["accused"][1] is True

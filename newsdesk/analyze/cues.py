@@ -8,7 +8,9 @@ from pathlib import Path
 _DATA = Path(__file__).parent / "data" / "cues.tsv"
 _IRREGULAR = {"say": ("said",), "tell": ("told",), "write": ("wrote", "written"), "think": ("thought",),
               "find": ("found",), "show": ("shown",), "know": ("knew", "known"), "feel": ("felt",),
-              "understand": ("understood",), "learn": ("learnt",), "seek": ("sought",)}
+              "understand": ("understood",), "learn": ("learnt",), "seek": ("sought",),
+              "admit": ("admitted", "admitting"), "regret": ("regretted",), "refer": ("referred", "referring"),
+              "prefer": ("preferred",), "rebut": ("rebutted",), "commit": ("committed",)}
 
 
 def _inflections(lemma: str) -> set[str]:
