@@ -49,7 +49,8 @@ def _clause(head: Token) -> Span:
                 cut -= 1
             last = tok.doc[cut - 1]
             return start, max(start, min(end, last.idx + len(last.text)))
-        if tok.dep_ in _ASIDES and tok.i > head.i and tok is not head:
+        clause = tok.dep_ != "conj" or any(c.dep_ in _SUBJECTS for c in tok.children)  # not a list: a new clause
+        if tok.dep_ in _ASIDES and clause and tok.i > head.i:
             edge = tok.left_edge.i
             if edge > 0 and tok.doc[edge - 1].text in (",", "—", "–", "--") and tok.doc[edge - 1].idx > start:
                 return start, min(end, tok.doc[edge - 1].idx)
