@@ -108,6 +108,15 @@ def _resolve(text: str, spans: list[QuoteSpan], mentions: list[Mention]) -> list
 
 def analyze_documents(documents: list[Document], options: AnalyzeOptions) -> tuple[list[Analysis], list[Entity]]:
     """Return the analysis of each document, and the entities they name under canonical names."""
+    from threadpoolctl import threadpool_limits
+
+    # the models' matrices are small: BLAS threads only spin against each other (half the speed on 2 cores);
+    # throughput comes from one analysing process per core
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _analyze(documents, options)
+
+
+def _analyze(documents: list[Document], options: AnalyzeOptions) -> tuple[list[Analysis], list[Entity]]:
     nlp = load_nlp(options.model, options.fast)
     cased = [recase(d.text) for d in documents]
     mentions = [find_mentions(d.text, c, doc)
