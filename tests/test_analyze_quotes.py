@@ -119,3 +119,9 @@ def test_headline_labels_and_paragraphs_after_a_colon_cue():
 def test_doubled_consonant_inflections():
     forms = cue_forms()
     assert forms["admitted"][0] == "admit" and forms["thought"][0] == "think" and forms["accused"][1] is True
+
+
+def test_attribution_interrupting_a_statement(parse):
+    text = "All of this, he acknowledges, could be undone at the ballot box."
+    found = _found(text, parse)
+    assert found == [("he", "acknowledges", "All of this … could be undone at the ballot box.")]

@@ -135,6 +135,20 @@ def _leading(text: str, s: int, e: int) -> QuoteSpan | None:
     return None
 
 
+_PARENTHETICAL = re.compile(rf"(?P<a>[^,;“”\"]*?\w[^,;“”\"]*?),\s+(?P<src>he|she|they|we|I|it|(?:the\s+)?[A-Z][\w.'’-]*"
+                            rf"(?:\s+[\w.'’-]+){{0,4}}?)\s+{_AUX}(?P<cue>[a-z]+)(?:\s+[\w.'’-]+){{0,3}}?,"
+                            rf"\s+(?P<b>[^“”\"]*\w[^“”\"]*)")
+
+
+def _parenthetical(text: str, s: int, e: int) -> QuoteSpan | None:
+    """Return a statement its attribution interrupts: "All of this, he acknowledges, could be undone"."""
+    m = _PARENTHETICAL.fullmatch(text, s, e)
+    if m is None or len(m.group("b").split()) < 3 or cue_forms().get(m.group("cue"), ("", True))[1]:
+        return None  # not a cue, or one that takes an object ("…, he criticized, …" is no aside)
+    content = (_trim(text, m.start("a"), m.end("a")), _trim(text, m.start("b"), e))
+    return QuoteSpan(content, (m.start("src"), m.end("src")), (m.start("cue"), m.end("cue")), "indirect")
+
+
 def _according(text: str, s: int, e: int) -> QuoteSpan | None:
     m = _ACCORDING.search(text, s, e)
     if not m:
@@ -271,6 +285,9 @@ def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
         parsed = _parsed(text, s, docs[s]) if s in docs else []
         if parsed and found is not None and found.kind != "direct":
             found = None  # the parse reads reported speech better than the comma patterns
+        if not covered and (aside := _parenthetical(text, s, e)) is not None:
+            found = aside  # "The museum, Mr. Obama said, would …": the parse splits what the speaker joins
+            parsed = [p for p in parsed if not _clash(p, aside)]
         near = [q for q in marked if q.content[0][0] < e + 200 and s - 200 < q.content[-1][1]]
         parsed = [p for p in parsed if not any(_clash(p, q) for q in [*near, *([found] if found else [])])]
         out.extend(parsed)
