@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import islice
@@ -12,7 +13,7 @@ from newsdesk.errors import FetchError, InputError, NewsdeskError
 from newsdesk.extract import ExtractOptions, SiteTemplate, extract_with_body, learn_template
 from newsdesk.ingest.files import Item, is_url
 from newsdesk.ingest.warc import Skipped
-from newsdesk.model import Article, ExtractionStatus
+from newsdesk.model import Article, Entity, ExtractionStatus
 from newsdesk.pipeline.stories import StoryDesk
 from newsdesk.store import Store
 from newsdesk.store.health import PageFailure
@@ -62,6 +63,44 @@ class PipelineOptions:
     stories: bool = True  # fold copies, cluster into stories, rank
 
 
+class StageCache:
+    """Site templates and known entities kept across calls of process_items, for a process that runs many.
+
+    Without one, each call loads every site template and each batch the known entities. With one,
+    they are loaded once, updated at once with what this process learns and stores, and reloaded
+    from the database after refresh_seconds, which brings in what other writers added meanwhile.
+    """
+
+    def __init__(self, refresh_seconds: float = 60.0) -> None:
+        """Start empty: the first use loads from the database."""
+        self.refresh_seconds = refresh_seconds
+        self._templates: dict[str, SiteTemplate] = {}
+        self._known: dict[tuple[str, str], Entity] = {}
+        self._loaded_at: float | None = None
+
+    def _refresh(self, store: Store) -> None:
+        now = time.monotonic()
+        if self._loaded_at is None or now - self._loaded_at >= self.refresh_seconds:
+            self._templates = load_templates(store)
+            self._known = {(e.name, e.label): e for e in store.known_entities()}
+            self._loaded_at = now
+
+    def templates(self, store: Store) -> dict[str, SiteTemplate]:
+        """Return the site templates by domain; learn_templates' results are to be added to this dict."""
+        self._refresh(store)
+        return self._templates
+
+    def known_entities(self, store: Store) -> tuple[Entity, ...]:
+        """Return the known entities, those this process stored since the last reload included."""
+        self._refresh(store)
+        return tuple(self._known.values())
+
+    def add_entities(self, entities: Iterable[Entity]) -> None:
+        """Remember entities just stored, under their canonical names."""
+        for entity in entities:
+            self._known.setdefault((entity.name, entity.label), entity)
+
+
 def process_items(
     store: Store,
     items: Iterable[Item],
@@ -70,17 +109,22 @@ def process_items(
     options: PipelineOptions | None = None,
     desk: StoryDesk | None = None,
     on_item: Callable[[], None] | None = None,
+    cache: StageCache | None = None,
 ) -> Report:
     """Extract, analyse and store every page or article of items, in batches; return what happened.
 
     Pass a StoryDesk to keep story state across calls (a long-running service); otherwise one is
-    warmed from the database when the first new article is stored.
+    warmed from the database when the first new article is stored. Pass a StageCache to reuse site
+    templates and known entities across calls instead of loading them again.
     """
     options = options or PipelineOptions()
     holder = _DeskHolder(store, desk) if options.stories else None
     if extract_options is not None:
         options = replace(options, extract=extract_options)
-    templates = load_templates(store) if options.learn_templates else {}
+    if not options.learn_templates:
+        templates: dict[str, SiteTemplate] = {}
+    else:
+        templates = cache.templates(store) if cache else load_templates(store)
     report = Report()
     iterator = iter(items)
     while batch := list(islice(iterator, BATCH_SIZE)):
@@ -94,7 +138,7 @@ def process_items(
                 prints.append(found[1])
             if on_item:
                 on_item()
-        report.add(save_articles(store, articles, options, holder))
+        report.add(save_articles(store, articles, options, holder, cache))
         store.record_failures(failures)
         if options.learn_templates:
             templates.update(learn_templates(store, articles, prints))
@@ -162,7 +206,11 @@ class _DeskHolder:
 
 
 def save_articles(
-    store: Store, articles: list[Article], options: PipelineOptions | None = None, desk: _DeskHolder | None = None
+    store: Store,
+    articles: list[Article],
+    options: PipelineOptions | None = None,
+    desk: _DeskHolder | None = None,
+    cache: StageCache | None = None,
 ) -> Report:
     """Store articles (each page once), analyse the new ones, then fold copies and cluster them into stories."""
     options = options or PipelineOptions()
@@ -174,17 +222,21 @@ def save_articles(
     report.stored = len(created)
     report.already_stored = len(results) - len(created)
     if created and options.analyze is not None:
-        created = analyze_new(store, created, options.analyze)
+        created = analyze_new(store, created, options.analyze, cache)
     if created and options.stories:
         (desk or _DeskHolder(store, None)).get(created).add(store, created)
     return report
 
 
-def analyze_new(store: Store, articles: list[Article], options: AnalyzeOptions) -> list[Article]:
+def analyze_new(
+    store: Store, articles: list[Article], options: AnalyzeOptions, cache: StageCache | None = None
+) -> list[Article]:
     """Analyse stored articles (entities named as in the database) and store the results."""
-    known = tuple(store.known_entities())
+    known = cache.known_entities(store) if cache else tuple(store.known_entities())
     analysed, entities = analyze_with_entities(articles, replace(options, known_entities=known))
     for article in analysed:
         if article.id is not None:
             store.save_analysis(article.id, article, entities)
+    if cache:
+        cache.add_entities(entities)
     return analysed
