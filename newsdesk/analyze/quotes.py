@@ -318,4 +318,18 @@ def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
         if all(b0 <= q.content[0][0] and q.content[-1][1] <= b1 and (q.cue is None or not b0 <= q.cue[0] < b1)
                for q in inside):
             named = [q for q in named if q not in inside] + [block]
-    return sorted(named, key=lambda q: q.content[0][0])
+    return sorted((_clean_source(text, q) for q in named), key=lambda q: q.content[0][0])
+
+
+_SOURCE_LEAD = re.compile(r"(?:(?:in|on|at|after|before|during|following)\b[^,]{0,60},\s+|"
+                          r"(?:as|though|although|while|but|and|so|because|since|if|when|yet)\s+)+", re.I)
+
+
+def _clean_source(text: str, q: QuoteSpan) -> QuoteSpan:
+    """Return q without the scene-setting words that open its source ("In a statement, Peabody" → "Peabody")."""
+    if q.source is None:
+        return q
+    lead = _SOURCE_LEAD.match(text, *q.source)
+    if lead is None or lead.end() >= q.source[1]:
+        return q
+    return QuoteSpan(q.content, (lead.end(), q.source[1]), q.cue, q.kind)
