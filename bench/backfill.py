@@ -4,7 +4,9 @@
 
 Builds WARC files under /tmp from the dev pages, repeated under new hosts (and without canonical links)
 so that every record is a new article; deletes them after. Cluster start-up is timed apart from the
-run itself. With --big-mb, a 2-worker backfill of a file that large reports each worker's peak RSS.
+run itself, and every process loads the spaCy models before the clock starts. CPU time is summed over
+the workers, their nannies, and the client with the scheduler. With --big-mb, a 2-worker backfill of a
+file that large reports each worker's peak RSS.
 """
 
 from __future__ import annotations
@@ -21,15 +23,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
-from distributed import Client, LocalCluster
+from distributed import Client
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsdesk import pipeline
+from newsdesk.analyze import AnalyzeOptions, analyze_articles
 from newsdesk.backfill import BackfillOptions, backfill
+from newsdesk.backfill.run import local_cluster
 from newsdesk.ingest.warc import iter_warc
+from newsdesk.model import Article
 from newsdesk.pipeline import PipelineOptions
 from newsdesk.store import open_store
 
@@ -75,11 +80,18 @@ def fresh_db(name: str) -> Iterator[str]:
         admin.dispose()
 
 
+def warm() -> None:
+    """Load what the first analysis would (the spaCy models), so that no timed run pays for it."""
+    text = '"We are ready," Alice Smith said in Paris on Monday. She said the talks would go on.'
+    analyze_articles([Article(url="https://warm.example/a", text=text)], AnalyzeOptions())
+
+
 def plain(path: Path) -> tuple[float, float]:
     """Return records per second and per CPU second of the pipeline in this process, without Dask."""
     with fresh_db("bench_plain") as url:
         store = open_store(url, upgrade=False)
         pipeline.process_items(store, [])  # the imports a first batch would pay for
+        warm()
         start, cpu = time.perf_counter(), time.process_time()
         report = pipeline.process_items(store, iter_warc(str(path)))
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
@@ -105,13 +117,21 @@ def _rss() -> int:
 
 
 def on_dask(
-    path: Path, workers: int, chunk_bytes: int, watch: bool = False, stages: PipelineOptions | None = None
+    path: Path,
+    workers: int,
+    chunk_bytes: int,
+    watch: bool = False,
+    stages: PipelineOptions | None = None,
+    dask_defaults: bool = False,
 ) -> dict[str, object]:
-    """Return records/s, start-up seconds and worker memory of a backfill on a local cluster of workers."""
+    """Return records/s, start-up seconds and worker memory of a backfill on a local cluster of workers.
+
+    The cluster is the backfill's own (local_cluster), or with dask_defaults one with Dask's default settings.
+    """
     started = time.perf_counter()
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
-            Client(cluster) as client:
+    with local_cluster(workers, quiet=not dask_defaults) as cluster, Client(cluster) as client:
         client.run(lambda: __import__("newsdesk.backfill.task"))  # the imports a first task would pay for
+        client.run(warm)
         startup = time.perf_counter() - started
         samples: list[int] = []
         stop = threading.Event()
@@ -127,17 +147,19 @@ def on_dask(
             store = open_store(url, upgrade=False)
             options = BackfillOptions(scheduler=cluster.scheduler_address, chunk_bytes=chunk_bytes, stages=stages)
             before, client_cpu = client.run(_cpu), time.process_time()
+            nannies = client.run(_cpu, nanny=True)
             start = time.perf_counter()
             summary = backfill(store, url, [str(path)], options)
             seconds = time.perf_counter() - start
             client_cpu = time.process_time() - client_cpu  # the client, and the scheduler it runs in a thread
             worker_cpu = sorted(cpu - before[worker] for worker, cpu in client.run(_cpu).items())
+            nanny_cpu = sum(cpu - nannies[nanny] for nanny, cpu in client.run(_cpu, nanny=True).items())
             stop.set()
             store.close()
         peaks = sorted(client.run(_peak_rss).values())
     assert summary.complete, summary.failures
     return {"rate": summary.this_run.seen / seconds, "startup": startup, "seconds": seconds,
-            "worker_cpu": worker_cpu, "client_cpu": client_cpu,
+            "worker_cpu": worker_cpu, "client_cpu": client_cpu, "nanny_cpu": nanny_cpu,
             "records": summary.this_run.seen, "stored": summary.this_run.stored, "peaks": peaks, "samples": samples}
 
 
@@ -154,40 +176,52 @@ def main() -> None:
     parser.add_argument("--big-without-analysis", action="store_true", help="skip analysis in the big run")
     parser.add_argument("--big-same-sites", action="store_true", help="repeat the 115 sites instead of new ones")
     parser.add_argument("--skip-small", action="store_true", help="only the big run")
+    parser.add_argument("--dask-defaults", action="store_true", help="also 1 worker with Dask's default settings")
     args = parser.parse_args()
     print(f"load average before: {os.getloadavg()}")
     with tempfile.TemporaryDirectory(prefix="newsdesk-bench-") as folder:
         if not args.skip_small:
-            small_runs(Path(folder), args.records)
+            small_runs(Path(folder), args.records, args.dask_defaults)
         if args.big_mb:
             big_run(Path(folder), args)
 
 
-def small_runs(folder: Path, records: int) -> None:
+def small_runs(folder: Path, records: int, dask_defaults: bool) -> None:
     """Print records/s (wall and CPU) of the plain process and of 1 and 2 Dask workers on the same small WARC."""
     small = folder / "small.warc.gz"
     count = make_warc(small, records=records)
     print(f"WARC: {count} records, {mib(small.stat().st_size)}")
     base, base_cpu = plain(small)
+    print(f"plain process: {base:.2f} records/s wall, {base_cpu:.2f} records per CPU second", flush=True)
     # eight tasks: enough to keep two workers busy to the end, and each about one pipeline batch (50 records)
     chunk = small.stat().st_size // 8 + 1
-    one = on_dask(small, 1, chunk)
-    two = on_dask(small, 2, chunk)
-    print(f"plain process: {base:.2f} records/s wall, {base_cpu:.2f} records per CPU second")
-    for name, run in (("1 worker", one), ("2 workers", two)):
-        cpu: list[float] = run["worker_cpu"]  # type: ignore[assignment]
-        print(f"dask {name}: {run['rate']:.2f} records/s wall ({run['records']} in {run['seconds']:.1f}s,"
-              f" start-up {run['startup']:.1f}s); CPU s per worker {[round(c, 1) for c in cpu]},"
-              f" client+scheduler {run['client_cpu']:.1f}; peak RSS per worker {[mib(p) for p in run['peaks']]}")  # type: ignore[attr-defined]
-    one_cpu = sum(one["worker_cpu"]) + one["client_cpu"]  # type: ignore[call-overload,operator]
+    runs = {"1 worker": on_dask(small, 1, chunk)}
+    _print_run("1 worker", runs["1 worker"], count, base_cpu)
+    if dask_defaults:
+        runs["1 worker, Dask defaults"] = on_dask(small, 1, chunk, dask_defaults=True)
+        _print_run("1 worker, Dask defaults", runs["1 worker, Dask defaults"], count, base_cpu)
+    runs["2 workers"] = on_dask(small, 2, chunk)
+    _print_run("2 workers", runs["2 workers"], count, base_cpu)
+    one, two = runs["1 worker"], runs["2 workers"]
     two_cpu: list[float] = two["worker_cpu"]  # type: ignore[assignment]
     print(f"wall: 2 workers / 1 worker {two['rate'] / one['rate']:.2f}x,"  # type: ignore[operator]
           f" 2 workers / plain {two['rate'] / base:.2f}x, 1 worker / plain {one['rate'] / base:.2f}x")  # type: ignore[operator]
-    print(f"CPU: Dask overhead (1 worker + client + scheduler vs plain) {100 * (one_cpu * base_cpu / count - 1):.1f}%;"
-          f" 2-worker balance (all work / busiest worker: the speed-up 2 idle cores would give)"
+    print(f"CPU: 2-worker balance (all work / busiest worker: the speed-up 2 idle cores would give)"
           f" {sum(two_cpu) / max(two_cpu):.2f}x")
     print(f"load average after small runs: {os.getloadavg()}")
     small.unlink()
+
+
+def _print_run(name: str, run: dict[str, object], count: int, base_cpu: float) -> None:
+    cpu: list[float] = run["worker_cpu"]  # type: ignore[assignment]
+    total = sum(cpu) + run["nanny_cpu"] + run["client_cpu"]  # type: ignore[operator]
+    overhead, workers_only = 100 * (total * base_cpu / count - 1), 100 * (sum(cpu) * base_cpu / count - 1)
+    print(f"dask {name}: {run['rate']:.2f} records/s wall ({run['records']} in {run['seconds']:.1f}s,"
+          f" start-up {run['startup']:.1f}s); CPU s per worker {[round(c, 1) for c in cpu]},"
+          f" nannies {run['nanny_cpu']:.1f}, client+scheduler {run['client_cpu']:.1f};"
+          f" {count / total:.2f} records per CPU second, Dask overhead vs plain {overhead:.1f}%"
+          f" (workers alone {workers_only:.1f}%);"
+          f" peak RSS per worker {[mib(p) for p in run['peaks']]}", flush=True)  # type: ignore[attr-defined]
 
 
 def big_run(folder: Path, args: argparse.Namespace) -> None:
