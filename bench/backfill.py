@@ -45,8 +45,10 @@ PG = os.environ.get("NEWSDESK_TEST_PG", "postgresql+psycopg://newsdesk:newsdesk@
 
 def make_warc(path: Path, *, records: int | None = None, megabytes: int | None = None, new_sites: bool = True) -> int:
     """Write a gzipped WARC of dev pages, each copy under new hosts (else the same 115); return its record count."""
-    pages = [gzip.decompress(p.read_bytes()).replace(b"canonical", b"canonicx").replace(b"og:url", b"og:urx")
-             for p in sorted(CORPUS.glob("*.html.gz"))]
+    pages = [
+        gzip.decompress(p.read_bytes()).replace(b"canonical", b"canonicx").replace(b"og:url", b"og:urx")
+        for p in sorted(CORPUS.glob("*.html.gz"))
+    ]
     headers = [("Content-Type", "text/html; charset=utf-8")]
     count = 0
     with open(path, "wb") as stream:
@@ -158,9 +160,18 @@ def on_dask(
             store.close()
         peaks = sorted(client.run(_peak_rss).values())
     assert summary.complete, summary.failures
-    return {"rate": summary.this_run.seen / seconds, "startup": startup, "seconds": seconds,
-            "worker_cpu": worker_cpu, "client_cpu": client_cpu, "nanny_cpu": nanny_cpu,
-            "records": summary.this_run.seen, "stored": summary.this_run.stored, "peaks": peaks, "samples": samples}
+    return {
+        "rate": summary.this_run.seen / seconds,
+        "startup": startup,
+        "seconds": seconds,
+        "worker_cpu": worker_cpu,
+        "client_cpu": client_cpu,
+        "nanny_cpu": nanny_cpu,
+        "records": summary.this_run.seen,
+        "stored": summary.this_run.stored,
+        "peaks": peaks,
+        "samples": samples,
+    }
 
 
 def mib(value: int) -> str:
@@ -204,10 +215,14 @@ def small_runs(folder: Path, records: int, dask_defaults: bool) -> None:
     _print_run("2 workers", runs["2 workers"], count, base_cpu)
     one, two = runs["1 worker"], runs["2 workers"]
     two_cpu: list[float] = two["worker_cpu"]  # type: ignore[assignment]
-    print(f"wall: 2 workers / 1 worker {two['rate'] / one['rate']:.2f}x,"  # type: ignore[operator]
-          f" 2 workers / plain {two['rate'] / base:.2f}x, 1 worker / plain {one['rate'] / base:.2f}x")  # type: ignore[operator]
-    print(f"CPU: 2-worker balance (all work / busiest worker: the speed-up 2 idle cores would give)"
-          f" {sum(two_cpu) / max(two_cpu):.2f}x")
+    print(
+        f"wall: 2 workers / 1 worker {two['rate'] / one['rate']:.2f}x,"  # type: ignore[operator]
+        f" 2 workers / plain {two['rate'] / base:.2f}x, 1 worker / plain {one['rate'] / base:.2f}x"
+    )  # type: ignore[operator]
+    print(
+        f"CPU: 2-worker balance (all work / busiest worker: the speed-up 2 idle cores would give)"
+        f" {sum(two_cpu) / max(two_cpu):.2f}x"
+    )
     print(f"load average after small runs: {os.getloadavg()}")
     small.unlink()
 
@@ -216,12 +231,15 @@ def _print_run(name: str, run: dict[str, object], count: int, base_cpu: float) -
     cpu: list[float] = run["worker_cpu"]  # type: ignore[assignment]
     total = sum(cpu) + run["nanny_cpu"] + run["client_cpu"]  # type: ignore[operator]
     overhead, workers_only = 100 * (total * base_cpu / count - 1), 100 * (sum(cpu) * base_cpu / count - 1)
-    print(f"dask {name}: {run['rate']:.2f} records/s wall ({run['records']} in {run['seconds']:.1f}s,"
-          f" start-up {run['startup']:.1f}s); CPU s per worker {[round(c, 1) for c in cpu]},"
-          f" nannies {run['nanny_cpu']:.1f}, client+scheduler {run['client_cpu']:.1f};"
-          f" {count / total:.2f} records per CPU second, Dask overhead vs plain {overhead:.1f}%"
-          f" (workers alone {workers_only:.1f}%);"
-          f" peak RSS per worker {[mib(p) for p in run['peaks']]}", flush=True)  # type: ignore[attr-defined]
+    print(
+        f"dask {name}: {run['rate']:.2f} records/s wall ({run['records']} in {run['seconds']:.1f}s,"
+        f" start-up {run['startup']:.1f}s); CPU s per worker {[round(c, 1) for c in cpu]},"
+        f" nannies {run['nanny_cpu']:.1f}, client+scheduler {run['client_cpu']:.1f};"
+        f" {count / total:.2f} records per CPU second, Dask overhead vs plain {overhead:.1f}%"
+        f" (workers alone {workers_only:.1f}%);"
+        f" peak RSS per worker {[mib(p) for p in run['peaks']]}",
+        flush=True,
+    )  # type: ignore[attr-defined]
 
 
 def big_run(folder: Path, args: argparse.Namespace) -> None:
@@ -229,14 +247,18 @@ def big_run(folder: Path, args: argparse.Namespace) -> None:
     big = folder / "big.warc.gz"
     count = make_warc(big, megabytes=args.big_mb, new_sites=not args.big_same_sites)
     stages = PipelineOptions(analyze=None) if args.big_without_analysis else None
-    print(f"big WARC: {count} records, {mib(big.stat().st_size)}, analysis {'off' if stages else 'on'},"
-          f" {'the same 115 sites' if args.big_same_sites else 'new sites in every copy'}")
+    print(
+        f"big WARC: {count} records, {mib(big.stat().st_size)}, analysis {'off' if stages else 'on'},"
+        f" {'the same 115 sites' if args.big_same_sites else 'new sites in every copy'}"
+    )
     run = on_dask(big, 2, 64 << 20, watch=True, stages=stages)
     samples: list[int] = run["samples"]  # type: ignore[assignment]
     at = [mib(samples[int(len(samples) * f)]) for f in (0.1, 0.5, 0.9)] if samples else "n/a"
-    print(f"big, 2 workers: {run['rate']:.1f} records/s, {run['records']} records in {run['seconds']:.0f}s;"
-          f" peak RSS per worker {[mib(p) for p in run['peaks']]};"  # type: ignore[attr-defined]
-          f" largest worker RSS at 10/50/90% of the run: {at}")
+    print(
+        f"big, 2 workers: {run['rate']:.1f} records/s, {run['records']} records in {run['seconds']:.0f}s;"
+        f" peak RSS per worker {[mib(p) for p in run['peaks']]};"  # type: ignore[attr-defined]
+        f" largest worker RSS at 10/50/90% of the run: {at}"
+    )
     print(f"load average after big run: {os.getloadavg()}")
 
 

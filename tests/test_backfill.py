@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from distributed import Client
 from sqlalchemy import select
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -23,8 +24,11 @@ from newsdesk import pipeline
 from newsdesk.backfill import BackfillOptions, backfill
 from newsdesk.backfill.ranges import is_splittable, next_record, plan_jobs
 from newsdesk.backfill.records import iter_range
+from newsdesk.backfill.run import local_cluster
 from newsdesk.ingest.warc import iter_warc
+from newsdesk.model import Entity
 from newsdesk.pipeline import PipelineOptions
+from newsdesk.pipeline.batch import StageCache
 from newsdesk.store import Store, open_store
 from newsdesk.store.tables import articles
 from tests.conftest import ROOT, need_shared
@@ -47,8 +51,9 @@ class Archives:
 
 def _response(writer: WARCWriter, url: str, body: bytes, status: str = "200 OK", kind: str = "text/html") -> None:
     headers = StatusAndHeaders(status, [("Content-Type", kind)], protocol="HTTP/1.1")
-    record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
-                                       http_headers=headers)
+    record = writer.create_warc_record(
+        url, "response", payload=io.BytesIO(body), length=len(body), http_headers=headers
+    )
     writer.write_record(record)  # with a length, warcio needs no temporary file (which it would leave open)
 
 
@@ -90,8 +95,10 @@ def archives(tmp_path_factory: pytest.TempPathFactory) -> Archives:
     """Two WARC files of the dev corpus pages, with a PDF, a 404, a request and two damaged records."""
     corpus = need_shared("corpora", "article-extraction", "dev")
     truth = json.loads((corpus / "ground-truth.json").read_text())
-    pages = [(truth[p.name.split(".")[0]]["url"], gzip.decompress(p.read_bytes()))
-             for p in sorted((corpus / "html").glob("*.html.gz"))]
+    pages = [
+        (truth[p.name.split(".")[0]]["url"], gzip.decompress(p.read_bytes()))
+        for p in sorted((corpus / "html").glob("*.html.gz"))
+    ]
     folder = tmp_path_factory.mktemp("warcs")
     first, second, clean = folder / "a.warc.gz", folder / "b.warc.gz", folder / "clean.warc.gz"
     _write_warc(first, pages[:60], extras=True)
@@ -117,8 +124,12 @@ def _stored_urls(store: Store) -> list[str]:
 
 
 def test_test_archives_hold_what_the_tests_expect(archives: Archives) -> None:
-    assert archives.skip_reasons == {"warcinfo record": 2, "request record": 1, "HTTP status 404": 1,
-                                     "not HTML (application/pdf)": 1}
+    assert archives.skip_reasons == {
+        "warcinfo record": 2,
+        "request record": 1,
+        "HTTP status 404": 1,
+        "not HTML (application/pdf)": 1,
+    }
     assert archives.errors >= 2  # the two damaged records, and pages that are no articles
     assert len(archives.urls) > 100
 
@@ -129,8 +140,9 @@ def test_ranges_hold_every_record_once(archives: Archives, chunk: int) -> None:
         assert is_splittable(path)
         whole = [at for at, _ in iter_range(path, 0, os.path.getsize(path), max_bytes=5_000_000)]
         jobs = plan_jobs(path, chunk) if chunk > 1 else plan_jobs(path, 4096)
-        split = [at for job in jobs
-                 for at, _ in iter_range(path, job.start_offset, job.end_offset, max_bytes=5_000_000)]
+        split = [
+            at for job in jobs for at, _ in iter_range(path, job.start_offset, job.end_offset, max_bytes=5_000_000)
+        ]
         assert split == whole
         assert len(set(whole)) == len(whole)
 
@@ -145,8 +157,12 @@ def test_next_record_finds_record_starts(archives: Archives) -> None:
 
 
 def _check_complete(store: Store, archives: Archives, workers: int) -> None:
-    summary = backfill(store, store.engine.url.render_as_string(hide_password=False), archives.paths,
-                       BackfillOptions(workers=workers, chunk_bytes=CHUNK, batch_size=10, stages=STAGES))
+    summary = backfill(
+        store,
+        store.engine.url.render_as_string(hide_password=False),
+        archives.paths,
+        BackfillOptions(workers=workers, chunk_bytes=CHUNK, batch_size=10, stages=STAGES),
+    )
     assert summary.complete and not summary.failures
     assert summary.progress.jobs_total > 4
     counts = summary.progress.counts
@@ -161,8 +177,12 @@ def _check_complete(store: Store, archives: Archives, workers: int) -> None:
     assert set(stored) <= archives.urls and set(stored.values()) == {1}
     # after the parallel tasks, one pass put every stored article in a story
     assert store.unassigned_articles() == [] and 0 < store.count_stories() <= len(stored)
-    again = backfill(store, store.engine.url.render_as_string(hide_password=False), archives.paths,
-                     BackfillOptions(workers=workers, chunk_bytes=CHUNK, stages=STAGES))
+    again = backfill(
+        store,
+        store.engine.url.render_as_string(hide_password=False),
+        archives.paths,
+        BackfillOptions(workers=workers, chunk_bytes=CHUNK, stages=STAGES),
+    )
     assert again.this_run.seen == 0 and again.resumed_jobs == summary.progress.jobs_total
     assert store.count_articles() == len(archives.urls)
 
@@ -189,7 +209,9 @@ def test_backfill_on_postgresql_with_two_workers(archives: Archives, pg_url: str
 RUNNER = f"""
 import sys
 from newsdesk.backfill import BackfillOptions, backfill
+from newsdesk.model import Entity
 from newsdesk.pipeline import PipelineOptions
+from newsdesk.pipeline.batch import StageCache
 from newsdesk.store import open_store
 db, paths = sys.argv[1], sys.argv[2:]
 options = BackfillOptions(workers=2, chunk_bytes={CHUNK}, batch_size=3, stages=PipelineOptions(analyze=None))
@@ -200,8 +222,14 @@ if __name__ == "__main__":
 
 def _start(args: list[str]) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
-    return subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def test_killed_backfill_resumes_and_stores_every_article_once(archives: Archives, pg_url: str) -> None:
@@ -225,3 +253,25 @@ def test_killed_backfill_resumes_and_stores_every_article_once(archives: Archive
     assert store.unassigned_articles() == [] and 0 < store.count_stories() <= len(stored)
     assert len(stored) == len(archives.urls) - sum(job.counts.error_kinds.get("StoreError", 0) for job in jobs)
     store.close()
+
+
+def test_stage_cache_loads_once_keeps_own_entities_and_reloads_after_refresh(tmp_path: Path) -> None:
+    store = open_store(str(tmp_path / "cache.db"))
+    cache = StageCache(refresh_seconds=3600)
+    assert cache.templates(store) == {}
+    store.add_site_page("a.example", ["x", "y"])
+    store.save_site_blocks("a.example", ["x"])  # as another writer would, after the cache was loaded
+    assert "a.example" not in cache.templates(store)  # not reloaded for every batch
+    cache.add_entities([Entity("Alice Smith", "PER", ("Alice Smith", "Smith"))])
+    assert [entity.name for entity in cache.known_entities(store)] == ["Alice Smith"]
+    cache.refresh_seconds = 0
+    assert cache.templates(store)["a.example"].blocks == frozenset({"x"})
+    assert cache.known_entities(store) == ()  # the database is the truth again: nothing was stored
+    store.close()
+
+
+def test_local_workers_run_without_the_dask_profiler() -> None:
+    with local_cluster(1) as cluster, Client(cluster) as client:
+        callbacks = client.run(lambda dask_worker: sorted(dask_worker.periodic_callbacks))
+    (names,) = callbacks.values()
+    assert "heartbeat" in names and "profile" not in names  # the profiler cost about 10 % of a worker's CPU
