@@ -71,7 +71,8 @@ def fill(url: str, count: int) -> tuple[int, int]:
     """Store count replayed articles (and their stories); return (articles, stories)."""
     store = open_store(url)
     rows = corpus_rows()
-    start = datetime(2024, 1, 1, tzinfo=UTC)
+    # dated up to now, one article every 26 s (100,000 over a month), so that the key topics of the day are live
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=count * 26)
     story_ids: dict[tuple[int, str], int] = {}
     originals: dict[tuple[int, str], int] = {}
     batch: list[dict[str, object]] = []
@@ -80,7 +81,7 @@ def fill(url: str, count: int) -> tuple[int, int]:
         row, replay = rows[i % len(rows)], i // len(rows)
         outlet = (row.get("source") or f"outlet{hash(row['id']) % 90}").lower().replace(" ", "-")[:40]
         domain = f"{outlet}.r{replay}.example"
-        published = start + timedelta(seconds=i * 26)  # 100,000 articles over a month
+        published = start + timedelta(seconds=i * 26)
         key = (replay, row["label"])
         story_id = None
         if row["corpus"] == "story-clusters":

@@ -183,3 +183,31 @@ def test_client_fixture_is_cached_by_default(store: Store, seeded: Seeded) -> No
     client: TestClient = make_client(store)
     client.get("/")
     assert client.get("/").headers["x-cache"] == "hit"
+
+
+def test_a_stale_facet_menu_is_recomputed_by_one_request_while_others_show_the_old_one(
+    store: Store, seeded: Seeded
+) -> None:
+    from sqlalchemy import event
+
+    from newsdesk.web.views import _Facets
+
+    facets = _Facets(max_age=0.0)  # always stale
+    assert facets.get(store, "lang") == ["en"]
+    scans: list[str] = []
+
+    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+        if "GROUP BY" in statement:
+            scans.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    try:
+        busy = facets._computing["lang"]
+        busy.acquire()  # as if another request were recomputing the menu
+        try:
+            assert facets.get(store, "lang") == ["en"] and scans == []
+        finally:
+            busy.release()
+        assert facets.get(store, "lang") == ["en"] and len(scans) == 1
+    finally:
+        event.remove(store.engine, "before_cursor_execute", count)

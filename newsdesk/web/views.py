@@ -54,21 +54,38 @@ def feeds_for(path: str, title: str) -> list[Feedlink]:
 
 
 class _Facets:
-    """Filter menu values, recomputed at most once a minute because counting them scans the table."""
+    """Filter menu values, recomputed at most once a minute because counting them scans the table.
 
-    def __init__(self) -> None:
+    One request recomputes a stale menu while the others keep showing the old one: without that, every
+    request arriving in the same moment would scan the table at once.
+    """
+
+    def __init__(self, max_age: float = 60.0) -> None:
+        self.max_age = max_age
         self._cache: dict[str, tuple[float, list[str]]] = {}
         self._lock = threading.Lock()
+        self._computing: dict[str, threading.Lock] = defaultdict(threading.Lock)
 
     def get(self, store: Store, column: str) -> list[str]:
+        """Return the most common values of a column, at most max_age seconds old (or older while recomputed)."""
         with self._lock:
             cached = self._cache.get(column)
-        if cached and time.monotonic() - cached[0] < 60:
+            computing = self._computing[column]
+        if cached and time.monotonic() - cached[0] < self.max_age:
             return cached[1]
-        values = store.facet_values(column, limit=30)
-        with self._lock:
-            self._cache[column] = (time.monotonic(), values)
-        return values
+        if not computing.acquire(blocking=cached is None):
+            return cached[1] if cached else []  # another request is recomputing it: the old menu will do
+        try:
+            with self._lock:
+                again = self._cache.get(column)
+            if again and time.monotonic() - again[0] < self.max_age:
+                return again[1]  # recomputed while this request waited for the first computation
+            values = store.facet_values(column, limit=30)
+            with self._lock:
+                self._cache[column] = (time.monotonic(), values)
+            return values
+        finally:
+            computing.release()
 
 
 FACETS = _Facets()
