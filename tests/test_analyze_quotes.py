@@ -125,3 +125,18 @@ def test_attribution_interrupting_a_statement(parse):
     text = "All of this, he acknowledges, could be undone at the ballot box."
     found = _found(text, parse)
     assert found == [("he", "acknowledges", "All of this … could be undone at the ballot box.")]
+
+
+def test_quoted_title_before_a_leading_cue_is_not_the_quote(parse):
+    text = ("On the broadcast of “Fox News Sunday,” Gov. Mike Pence said his running mate only wanted “to mock” "
+            "Clinton for inviting a critic.")
+    found = _found(text, parse)
+    assert found and all(content.startswith("his running mate") for _, _, content in found)
+
+
+def test_source_without_conjunctions_and_datelines(parse):
+    text = ("FLINT, Mich., Oct. 4 (UPI) — Former President Bill Clinton criticized the health law as a “crazy system”. "
+            "Demonstrators said they want “justice for Terrence,” but pledged to remain civil.")
+    found = _found(text, parse)
+    assert found[0][0] == "Former President Bill Clinton"
+    assert not any(src == "but" for src, _, _ in found)

@@ -33,7 +33,7 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 
 def _trim_source(text: str, s: int, e: int) -> Span | None:
     piece = text[s:e]
-    lead = re.match(r"\s*(?:(?:and|but|so|as|while|when|because|then|which|that)\s+)*", piece, re.I)
+    lead = re.match(r"\s*(?:(?:and|but|so|as|while|when|because|then|which|that)(?:\s+|$))*", piece, re.I)
     s += lead.end() if lead else 0
     while e > s and text[e - 1] in " ,":
         e -= 1
@@ -41,6 +41,16 @@ def _trim_source(text: str, s: int, e: int) -> Span | None:
     if not words or len(words) > 35:
         return None
     return s, e
+
+
+_CLAUSE_OPENERS = frozenset("that his her their its the a an he she they it we i there this these those".split())
+
+
+def _closes_clause(rest: str) -> bool:
+    """Tell whether a cue after a quote ends its clause ("…,” he said on Monday.") rather than opening one
+    ("“Fox News Sunday,” Pence said his running mate …": the quote was a title, the statement follows)."""
+    words = re.split(r"[.!?;,“\"]", rest, maxsplit=1)[0].split()
+    return len(words) <= 3 or words[0].lower() not in _CLAUSE_OPENERS
 
 
 def _piece(m: re.Match[str]) -> Span:
@@ -91,7 +101,8 @@ def direct_quotes(text: str) -> list[Found]:
         closed = m.group("q").rstrip(" ’'‘")[-1:] in ",.?!…—–-" or tail[:1] == ","
         # '“… for him.” She says …': the next sentence speaks; this quote's cue stands before it
         ended = m.group("q").rstrip(" ’'‘")[-1:] == "." and re.match(r"\s+[A-Z]", tail) is not None
-        if closed and not ended and (a := after.match(tail)) and not any(ch in tail[:a.end()] for ch in "“”\""):
+        if closed and not ended and (a := after.match(tail)) and not any(ch in tail[:a.end()] for ch in "“”\"") \
+                and _closes_clause(tail[a.end():]):
             if a.group("cue"):
                 src = _trim_source(text, m.end() + a.start("src"), m.end() + a.end("src"))
                 cue = (m.end() + a.start("cue"), m.end() + a.end("cue"))

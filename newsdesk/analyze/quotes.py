@@ -321,7 +321,8 @@ def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
     return sorted((_clean_source(text, q) for q in named), key=lambda q: q.content[0][0])
 
 
-_SOURCE_LEAD = re.compile(r"(?:(?:in|on|at|after|before|during|following)\b[^,]{0,60},\s+|"
+_SOURCE_LEAD = re.compile(r"(?:[^\n—–]{0,60}\([A-Z][\w ]{0,12}\)\s*[—–-]+\s*|"  # a dateline: "FLINT, Mich. (UPI) —"
+                          r"(?:in|on|at|after|before|during|following)\b[^,]{0,60},\s+|"
                           r"(?:as|though|although|while|but|and|so|because|since|if|when|yet)\s+)+", re.I)
 
 
