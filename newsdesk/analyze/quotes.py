@@ -114,6 +114,10 @@ def _trailing(text: str, s: int, e: int) -> QuoteSpan | None:
     return QuoteSpan((content,), src, cue, _kind(text, (content,)))
 
 
+_NOT_SUBJECT_ENDS = _DETERMINERS | frozenset("of is are was were be been being has have had to made make never not "
+                                              "no".split())
+
+
 def _inside(text: str, s: int, i: int) -> bool:
     piece = text[s:i]
     return piece.count("“") > piece.count("”") or piece.count('"') % 2 == 1
@@ -124,8 +128,8 @@ def _leading(text: str, s: int, e: int) -> QuoteSpan | None:
         if _inside(text, s, m.start()):
             continue
         subject = _subject(text, s, m.start())
-        if subject is None:
-            continue
+        if subject is None or text[subject[0]:subject[1]].split()[-1].lower() in _NOT_SUBJECT_ENDS:
+            continue  # "his claims", "the secretary of state", "have been charged": not a speaker and a cue
         after = _TAIL_OBJECT.match(text, m.end(), e)
         c0 = after.end() if after else m.end()
         content = _trim(text, c0, e)
