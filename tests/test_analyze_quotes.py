@@ -140,3 +140,9 @@ def test_source_without_conjunctions_and_datelines(parse):
     found = _found(text, parse)
     assert found[0][0] == "Former President Bill Clinton"
     assert not any(src == "but" for src, _, _ in found)
+
+
+def test_title_case_headline_is_parsed_in_sentence_case(parse):
+    text = "Sanders Vows To Eliminate Tax Breaks Used By Developers.\n\nSanders spoke in Ohio. Sanders left."
+    found = _found(text, parse)
+    assert any(src == "Sanders" and content.startswith("To Eliminate Tax Breaks") for src, _, content in found)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -227,6 +228,19 @@ def _is_quote_only(text: str, s: int, e: int) -> bool:
     return bool(piece) and piece[0] in "“\"" and bool(_QUOTED.fullmatch(piece.rstrip(".")))
 
 
+_TITLE_WORD = re.compile(r"(?<![\w’'])([A-Z])([a-z][\w’'-]*)")
+
+
+def _sentence_case(sentence: str, names: Counter[str]) -> str:
+    """Return a Title Case headline in sentence case for the parser, same length ("Sanders Vows To Eliminate …"
+    → "Sanders vows to eliminate …"); a word stays capitalised where the text writes it so elsewhere."""
+    words = [w for w in _WORD.findall(sentence) if len(w) > 3]
+    if len(words) < 4 or sum(w[0].isupper() for w in words) < 0.7 * len(words):
+        return sentence
+    return _TITLE_WORD.sub(lambda m: m.group() if m.start() == 0 or names.get(m.group(), 0) > 1
+                           else m.group(1).lower() + m.group(2), sentence)
+
+
 def _has_cue(text: str, s: int, e: int) -> bool:
     """Tell whether text[s:e] holds a cue-verb form or "according to" (worth a parse)."""
     forms = cue_forms()
@@ -279,7 +293,9 @@ def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
     docs: dict[int, Doc] = {}
     if parse is not None:
         wanted = [(s, e) for s, e in sentences if _has_cue(text, s, e) and not _inside_any(s, e, taken)]
-        docs = {s: doc for (s, _), doc in zip(wanted, parse(text[s:e] for s, e in wanted), strict=True)}
+        cased = Counter(w.group() for w in _WORD.finditer(text) if w.group()[:1].isupper())
+        inputs = (_sentence_case(text[s:e], cased) for s, e in wanted)
+        docs = {s: doc for (s, _), doc in zip(wanted, parse(inputs), strict=True)}
     out: list[QuoteSpan] = []
     previous: tuple[QuoteSpan, int] | None = None
     before: tuple[int, int] | None = None
