@@ -131,6 +131,15 @@ class Limits:
 
 
 __all__ = [
-    "Limits", "RateLimit", "SESSION_COOKIE", "SESSION_MAX_AGE", "Session", "SessionCodec", "account_problem",
-    "csrf_matches", "hash_password", "new_session", "verify_password",
+    "Limits",
+    "RateLimit",
+    "SESSION_COOKIE",
+    "SESSION_MAX_AGE",
+    "Session",
+    "SessionCodec",
+    "account_problem",
+    "csrf_matches",
+    "hash_password",
+    "new_session",
+    "verify_password",
 ]

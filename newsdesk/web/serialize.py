@@ -48,8 +48,12 @@ def article_json(article: Article, *, full: bool = False) -> dict[str, Any]:
 def comment_json(comment: Comment) -> dict[str, Any]:
     """Return the public fields of a comment."""
     return {
-        "id": comment.id, "article_id": comment.article_id, "author": comment.author, "body": comment.body,
-        "created_at": iso(comment.created_at), "hidden": comment.hidden,
+        "id": comment.id,
+        "article_id": comment.article_id,
+        "author": comment.author,
+        "body": comment.body,
+        "created_at": iso(comment.created_at),
+        "hidden": comment.hidden,
     }
 
 
