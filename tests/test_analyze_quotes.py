@@ -146,3 +146,9 @@ def test_title_case_headline_is_parsed_in_sentence_case(parse):
     text = "Sanders Vows To Eliminate Tax Breaks Used By Developers.\n\nSanders spoke in Ohio. Sanders left."
     found = _found(text, parse)
     assert any(src == "Sanders" and content.startswith("To Eliminate Tax Breaks") for src, _, content in found)
+
+
+def test_clause_after_the_cue_wins_over_one_before_it(parse):
+    text = "It’s an extremely unlikely scenario; Clinton’s team says she’ll continue her march later this week."
+    found = _found(text, parse)
+    assert ("Clinton’s team", "says", "she’ll continue her march later this week") in found

@@ -88,8 +88,8 @@ def _source(verb: Token) -> Span | None:
 def _content(verb: Token, with_object: bool) -> Token | None:
     for dep in _CLAUSES:
         found = [c for c in verb.children if c.dep_ == dep]
-        if found:
-            return found[0]
+        if found:  # "It's unlikely; the team says she'll continue": the clause after the cue is what is said
+            return ([c for c in found if c.i > verb.i] or found)[0]
     if with_object:
         found = [c for c in verb.children if c.dep_ in _OBJECTS]
         if found:
