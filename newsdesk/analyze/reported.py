@@ -85,6 +85,19 @@ def _source(verb: Token) -> Span | None:
     return None
 
 
+def _noun_before(verb: Token) -> Span | None:
+    """Return the name or pronoun right before a verb the parse gave no subject ("… the Washington Post Trump said")."""
+    j = verb.i - 1
+    while j >= 0 and verb.doc[j].dep_ in ("aux", "neg", "advmod"):
+        j -= 1
+    if j < 0 or verb.doc[j].tag_ not in ("NNP", "NNPS", "PRP"):
+        return None
+    start = j
+    while start > 0 and verb.doc[start - 1].tag_ in ("NNP", "NNPS") and verb.doc[j].tag_ != "PRP":
+        start -= 1
+    return _extent([verb.doc[start], verb.doc[j]])
+
+
 def _content(verb: Token, with_object: bool) -> Token | None:
     for dep in _CLAUSES:
         found = [c for c in verb.children if c.dep_ == dep]
@@ -167,7 +180,7 @@ def reported_speech(doc: Doc) -> list[Found]:
         if entry[0] == "point" and not particles:
             continue
         cue_end = particles[0] if particles else tok
-        source = _source(tok)
+        source = _source(tok) or _noun_before(tok)
         after = [t for t in doc[cue_end.i + 1:] if not t.is_punct]
         if content[1] <= tok.idx and (source is None or content[0] <= source[0] < content[1]) and len(after) >= 4:
             source, content = content, _extent(after)  # "Jane Roe, a lawyer, said the plan fails": a misparse
