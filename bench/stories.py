@@ -116,9 +116,10 @@ def _related_share(rows: list[dict], stories: list[int], vectors: RelatedIndex, 
         members.setdefault(story, []).append(key)
     story_of = dict(enumerate(stories))
     own = total = 0
+    density = vectors.density
     for key, row in enumerate(rows):
         pool = vectors.candidates(key, members[stories[key]])
-        found = related_articles(key, vectors.vectors, story_of, {}, k, pool)
+        found = related_articles(key, vectors.vectors, story_of, {}, k, pool, density=density)
         own += sum(rows[other]["label"] == row["label"] for other in found)
         total += k
     return own / total

@@ -7,6 +7,7 @@ with the story's other headlines, its summary the opening sentences of that arti
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -88,6 +89,7 @@ def summarise_story(
 
 def rank_stories(stories: Sequence[Story], limit: int = 20) -> list[Story]:
     """Return the key topics: stories by descending score, ties by more outlets, then newer."""
+
     def key(story: Story) -> tuple[float, int, float]:
         last = story.last_update.timestamp() if story.last_update else 0.0
         return (story.score, story.outlet_count, last)
@@ -111,19 +113,25 @@ def related_articles(
     candidates: Sequence[int] | None = None,
     story_weight: float = 0.5,
     own_story_bonus: float = 1.0,
+    density: Mapping[int, float] | None = None,
+    density_weight: float = 0.5,
 ) -> list[int]:
     """Return up to k related article keys: its own story's first, then the nearest others; no copies.
 
     An article's closeness mixes its cosine with key and key's mean cosine to the article's story
     (the story's members among the candidates, key excluded), so an article whose story as a whole
     resembles key outranks a lone look-alike; key's own story adds own_story_bonus (1 puts it first).
+    With density (an article's mean cosine to its nearest neighbours, see RelatedIndex), each cosine
+    loses density_weight times the other article's density: an article close to everything on a
+    broad topic (one more Trump story) then ranks below one that is close to key in particular.
     Copies of one original (and of key itself) appear at most once, as the original.
     """
     vector = vectors[key]
     own_story = story_of.get(key)
     seen = {original_of.get(key, key)}
     pool = [other for other in (candidates if candidates is not None else list(vectors)) if other != key]
-    cosines = {other: cosine(vector, vectors[other]) for other in pool}
+    dense = density or {}
+    cosines = {other: cosine(vector, vectors[other]) - density_weight * dense.get(other, 0.0) for other in pool}
     sums: dict[int | None, list[float]] = {}
     for other, value in cosines.items():
         story = story_of.get(other)
@@ -151,21 +159,50 @@ def related_articles(
 
 
 class RelatedIndex:
-    """An inverted index of article vectors by their heaviest terms, to shortlist related articles."""
+    """An inverted index of article vectors by their heaviest terms, to shortlist related articles.
 
-    def __init__(self, lookup_terms: int = 10, per_term: int = 200) -> None:
+    It also keeps each article's density: its mean cosine to its neighbours nearest so far
+    (a hubness correction, as in CSLS), updated as later articles arrive; related_articles takes it.
+    """
+
+    def __init__(self, lookup_terms: int = 10, per_term: int = 200, neighbours: int = 5, compared: int = 50) -> None:
         self.lookup_terms = lookup_terms
         self.per_term = per_term
+        self.neighbours = neighbours
+        self.compared = compared  # candidates sharing the most heavy terms whose cosine updates the densities
         self.vectors: dict[int, Mapping[str, float]] = {}
         self._postings: dict[str, list[int]] = {}
+        self._nearest: dict[int, list[float]] = {}  # min-heaps of the highest cosines
+
+    @property
+    def density(self) -> dict[int, float]:
+        """Return each article's mean cosine to its nearest indexed neighbours (0 with none)."""
+        return {key: sum(top) / len(top) if top else 0.0 for key, top in self._nearest.items()}
+
+    def _near(self, key: int, value: float) -> None:
+        top = self._nearest[key]
+        if len(top) < self.neighbours:
+            heapq.heappush(top, value)
+        elif value > top[0]:
+            heapq.heapreplace(top, value)
 
     def _heavy(self, vector: Mapping[str, float]) -> list[str]:
         return sorted(vector, key=vector.__getitem__, reverse=True)[: self.lookup_terms]
 
     def add(self, key: int, vector: Mapping[str, float]) -> None:
-        """Index one article's vector."""
+        """Index one article's vector and update the densities of it and its likely neighbours."""
+        heavy = self._heavy(vector)
+        shared: dict[int, int] = {}
+        for word in heavy:
+            for other in self._postings.get(word, ()):
+                shared[other] = shared.get(other, 0) + 1
+        self._nearest[key] = []
+        for other in heapq.nlargest(self.compared, shared, key=shared.__getitem__):
+            value = cosine(vector, self.vectors[other])
+            self._near(key, value)
+            self._near(other, value)
         self.vectors[key] = vector
-        for word in self._heavy(vector):
+        for word in heavy:
             postings = self._postings.setdefault(word, [])
             if len(postings) < self.per_term:  # a term this common says little about relatedness
                 postings.append(key)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from newsdesk.cluster import StoryClusterer, cluster_articles
 from newsdesk.dedupe import dedupe_articles
 from newsdesk.model import Article, Story
@@ -15,13 +17,23 @@ NOW = datetime(2024, 11, 16, 18, tzinfo=UTC)
 
 
 def art(i: int, domain: str, title: str, hours_ago: float = 1, copy_of: int | None = None) -> Article:
-    return Article(url=f"https://{domain}/{i}", id=i, domain=domain, title=title, text=f"{title}. More words.",
-                   published=NOW - timedelta(hours=hours_ago), duplicate_of=copy_of)
+    return Article(
+        url=f"https://{domain}/{i}",
+        id=i,
+        domain=domain,
+        title=title,
+        text=f"{title}. More words.",
+        published=NOW - timedelta(hours=hours_ago),
+        duplicate_of=copy_of,
+    )
 
 
 def test_copies_add_reach_not_outlets() -> None:
-    story = [art(1, "wire.example", "Iwaya visits Kyiv"), art(2, "herald.example", "Iwaya in Kyiv", copy_of=1),
-             art(3, "tasr.example", "Japan's diplomat in Kyiv")]
+    story = [
+        art(1, "wire.example", "Iwaya visits Kyiv"),
+        art(2, "herald.example", "Iwaya in Kyiv", copy_of=1),
+        art(3, "tasr.example", "Japan's diplomat in Kyiv"),
+    ]
     assert outlets(story) == {"wire.example", "tasr.example"}
     summary = summarise_story(Story(id=7), story, NOW)
     assert (summary.article_count, summary.outlet_count, summary.article_ids) == (3, 2, (1, 2, 3))
@@ -36,8 +48,13 @@ def test_broad_recent_stories_rank_first() -> None:
 
 
 def test_related_own_story_first_without_copies() -> None:
-    vectors = {0: {"kyiv": 1.0}, 1: {"kyiv": 0.8, "x": 0.6}, 2: {"kyiv": 0.8, "x": 0.6}, 3: {"kyiv": 0.9, "y": 0.44},
-               4: {"storm": 1.0}}
+    vectors = {
+        0: {"kyiv": 1.0},
+        1: {"kyiv": 0.8, "x": 0.6},
+        2: {"kyiv": 0.8, "x": 0.6},
+        3: {"kyiv": 0.9, "y": 0.44},
+        4: {"storm": 1.0},
+    }
     story_of = {0: 10, 1: 10, 2: 10, 3: 11, 4: 12}
     original_of = {2: 1}
     assert related_articles(0, vectors, story_of, original_of, k=3) == [1, 3, 4]
@@ -45,8 +62,13 @@ def test_related_own_story_first_without_copies() -> None:
 
 def test_related_prefers_an_article_whose_whole_story_is_close() -> None:
     # 1 looks a little more like 0 than 2 does, but 2's story (with 3) resembles 0 as a whole
-    vectors = {0: {"a": 1.0}, 1: {"a": 0.6, "z": 0.8}, 2: {"a": 0.58, "y": 0.81}, 3: {"a": 0.7, "w": 0.71},
-               4: {"q": 1.0}}
+    vectors = {
+        0: {"a": 1.0},
+        1: {"a": 0.6, "z": 0.8},
+        2: {"a": 0.58, "y": 0.81},
+        3: {"a": 0.7, "w": 0.71},
+        4: {"q": 1.0},
+    }
     story_of = {0: 10, 1: 11, 2: 12, 3: 12, 4: 13}
     assert related_articles(0, vectors, story_of, {}, k=2) == [3, 2]
     assert related_articles(0, vectors, story_of, {}, k=2, story_weight=0.0) == [3, 1]
@@ -65,12 +87,17 @@ def test_seed_story_dedupes_clusters_and_ranks() -> None:
     from newsdesk.model import RawPage
 
     seed = need_shared() / "seed"
-    pages = [seed / "kyiv-visit-article.html", seed / "story/wire-original.html",
-             seed / "story/syndicated-copy.html", seed / "story/other-story.html"]
+    pages = [
+        seed / "kyiv-visit-article.html",
+        seed / "story/wire-original.html",
+        seed / "story/syndicated-copy.html",
+        seed / "story/other-story.html",
+    ]
     found = []
     for i, page in enumerate(pages, 1):
-        article = extract_article(RawPage(url=f"https://site{i}.example/{page.stem}", html=page.read_text(),
-                                          input=str(page)))
+        article = extract_article(
+            RawPage(url=f"https://site{i}.example/{page.stem}", html=page.read_text(), input=str(page))
+        )
         found.append(replace(article, id=i))
     deduped = dedupe_articles(found)
     assert [a.duplicate_of for a in deduped] == [None, None, 2, None]
@@ -82,3 +109,22 @@ def test_seed_story_dedupes_clusters_and_ranks() -> None:
     assert (story_a.article_count, story_a.outlet_count) == (3, 2)
     assert "Kyiv" in story_a.label
     assert rank_stories([story_b, story_a])[0].id == 1
+
+
+def test_related_index_density_is_mean_cosine_to_nearest_neighbours() -> None:
+    index = RelatedIndex(neighbours=2)
+    vectors = {0: {"kyiv": 1.0}, 1: {"kyiv": 0.6, "iwaya": 0.8}, 2: {"kyiv": 0.8, "visit": 0.6}, 3: {"storm": 1.0}}
+    for key, vector in vectors.items():
+        index.add(key, vector)
+    density = index.density
+    assert density[0] == pytest.approx((0.8 + 0.6) / 2)  # its two nearest: 2, then 1
+    assert density[1] == pytest.approx((0.6 + 0.48) / 2)
+    assert density[3] == 0.0
+
+
+def test_density_ranks_a_specific_neighbour_above_a_hub() -> None:
+    # 1 is a hub (close to everything on the topic), 2 is close to 0 in particular
+    vectors = {0: {"a": 0.8, "b": 0.6}, 1: {"a": 1.0}, 2: {"b": 0.7, "a": 0.3, "c": 0.65}}
+    story_of = {0: 10, 1: 11, 2: 12}
+    assert related_articles(0, vectors, story_of, {}, k=1) == [1]
+    assert related_articles(0, vectors, story_of, {}, k=1, density={1: 0.9, 2: 0.3}) == [2]

@@ -99,11 +99,12 @@ def related(
         members.setdefault(story, []).append(key)
     story_of = dict(enumerate(stories))
     original_of = dict(enumerate(originals))
+    density = index.density
 
     def records() -> Iterator[dict[str, Any]]:
         for key, doc in enumerate(docs):
             pool = index.candidates(key, members[stories[key]])
-            found = related_articles(key, index.vectors, story_of, original_of, k, pool)
+            found = related_articles(key, index.vectors, story_of, original_of, k, pool, density=density)
             yield {"id": doc["id"], "related": [docs[other]["id"] for other in found]}
 
     console.print(f"{_write(output, records())} articles")
