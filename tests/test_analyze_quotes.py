@@ -162,3 +162,12 @@ def test_name_before_a_cue_without_a_parsed_subject():
     said = next(t for t in doc if t.text == "said")
     start, end = _noun_before(said)
     assert doc.text[start:end] == "Mr Trump"
+
+
+def test_second_cue_conjoined_inside_the_first_statement_is_the_same_speakers(parse):
+    text = ("British Prime Minister Theresa May said that the country would formally declare its intention to break "
+            "with the E.U. by the end of March and suggested that it would withdraw from the single market.")
+    found = _found(text, parse)
+    assert [(src, cue) for src, cue, _ in found] == [("British Prime Minister Theresa May", "said"),
+                                                    ("British Prime Minister Theresa May", "suggested")]
+    assert found[0][2].endswith("by the end of March")

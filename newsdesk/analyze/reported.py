@@ -76,7 +76,10 @@ def _source(verb: Token) -> Span | None:
             subj = subjects[0]
             return _mention(subj, verb) if subj.i < verb.i else (subj.idx, subj.idx + len(subj.text))
         if node.dep_ in ("advcl", "conj", "xcomp") and node.head is not node:
-            node = node.head
+            head = node.head
+            if node.dep_ == "conj" and head.dep_ == "ccomp" and head.head.lower_ in cue_forms():
+                head = head.head  # "May said the country would leave and suggested …": a second statement of May's
+            node = head
             continue
         if node.dep_ == "relcl":
             head = node.head
