@@ -5,8 +5,8 @@
 Builds WARC files under /tmp from the dev pages, repeated under new hosts (and without canonical links)
 so that every record is a new article; deletes them after. Cluster start-up is timed apart from the
 run itself, and every process loads the spaCy models before the clock starts. CPU time is summed over
-the workers, their nannies, and the client with the scheduler. With --big-mb, a 2-worker backfill of a
-file that large reports each worker's peak RSS.
+the workers and this process, which runs the client, the scheduler and the workers' nannies. With
+--big-mb, a 2-worker backfill of a file that large reports each worker's peak RSS.
 """
 
 from __future__ import annotations
@@ -149,13 +149,12 @@ def on_dask(
             store = open_store(url, upgrade=False)
             options = BackfillOptions(scheduler=cluster.scheduler_address, chunk_bytes=chunk_bytes, stages=stages)
             before, client_cpu = client.run(_cpu), time.process_time()
-            nannies = client.run(_cpu, nanny=True)
             start = time.perf_counter()
             summary = backfill(store, url, [str(path)], options)
             seconds = time.perf_counter() - start
-            client_cpu = time.process_time() - client_cpu  # the client, and the scheduler it runs in a thread
+            # this process: the client, the scheduler, and the nannies (a LocalCluster runs them here too)
+            client_cpu = time.process_time() - client_cpu
             worker_cpu = sorted(cpu - before[worker] for worker, cpu in client.run(_cpu).items())
-            nanny_cpu = sum(cpu - nannies[nanny] for nanny, cpu in client.run(_cpu, nanny=True).items())
             stop.set()
             store.close()
         peaks = sorted(client.run(_peak_rss).values())
@@ -166,7 +165,6 @@ def on_dask(
         "seconds": seconds,
         "worker_cpu": worker_cpu,
         "client_cpu": client_cpu,
-        "nanny_cpu": nanny_cpu,
         "records": summary.this_run.seen,
         "stored": summary.this_run.stored,
         "peaks": peaks,
@@ -229,12 +227,12 @@ def small_runs(folder: Path, records: int, dask_defaults: bool) -> None:
 
 def _print_run(name: str, run: dict[str, object], count: int, base_cpu: float) -> None:
     cpu: list[float] = run["worker_cpu"]  # type: ignore[assignment]
-    total = sum(cpu) + run["nanny_cpu"] + run["client_cpu"]  # type: ignore[operator]
+    total = sum(cpu) + run["client_cpu"]  # type: ignore[operator]
     overhead, workers_only = 100 * (total * base_cpu / count - 1), 100 * (sum(cpu) * base_cpu / count - 1)
     print(
         f"dask {name}: {run['rate']:.2f} records/s wall ({run['records']} in {run['seconds']:.1f}s,"
         f" start-up {run['startup']:.1f}s); CPU s per worker {[round(c, 1) for c in cpu]},"
-        f" nannies {run['nanny_cpu']:.1f}, client+scheduler {run['client_cpu']:.1f};"
+        f" client+scheduler+nannies {run['client_cpu']:.1f};"
         f" {count / total:.2f} records per CPU second, Dask overhead vs plain {overhead:.1f}%"
         f" (workers alone {workers_only:.1f}%);"
         f" peak RSS per worker {[mib(p) for p in run['peaks']]}",
