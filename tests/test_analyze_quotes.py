@@ -171,3 +171,9 @@ def test_second_cue_conjoined_inside_the_first_statement_is_the_same_speakers(pa
     assert [(src, cue) for src, cue, _ in found] == [("British Prime Minister Theresa May", "said"),
                                                     ("British Prime Minister Theresa May", "suggested")]
     assert found[0][2].endswith("by the end of March")
+
+
+def test_request_content_keeps_whom_it_addresses(parse):
+    text = "The senator urged his fellow Republicans to withdraw their support for the nominee."
+    found = _found(text, parse)
+    assert found[0][:2] == ("The senator", "urged") and found[0][2].startswith("his fellow Republicans to withdraw")

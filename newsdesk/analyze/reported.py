@@ -168,6 +168,9 @@ def reported_speech(doc: Doc) -> list[Found]:
         if clause is None:
             continue
         content = _clause(clause)
+        addressee = [c for c in tok.children if c.dep_ == "dobj" and c.i < clause.i] if clause.dep_ == "xcomp" else []
+        if addressee:  # "urged fellow Republicans to unendorse Trump": whom the request goes to is part of it
+            content = (_subtree(addressee[0])[0], content[1])
         if clause.dep_ != "ccomp":  # "cited remarks … as examples of …": the object runs on with the verb's modifiers
             tail = [c for c in tok.rights if c.i > clause.i and c.dep_ not in ("advcl", "conj", "cc", "punct", "ccomp",
                                                                                "npadvmod", "advmod")
