@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -128,3 +130,22 @@ def test_density_ranks_a_specific_neighbour_above_a_hub() -> None:
     story_of = {0: 10, 1: 11, 2: 12}
     assert related_articles(0, vectors, story_of, {}, k=1) == [1]
     assert related_articles(0, vectors, story_of, {}, k=1, density={1: 0.9, 2: 0.3}) == [2]
+
+
+def test_related_command_puts_own_story_first(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newsdesk.cli import app
+    from tests.test_cluster import KYIV, STORM
+
+    items = [KYIV[0], STORM[0], KYIV[1], STORM[1], KYIV[2]]
+    source = tmp_path / "docs.jsonl"
+    source.write_text(
+        "".join(json.dumps({"id": f"d{i}", "title": t, "text": x}) + "\n" for i, (t, x) in enumerate(items))
+    )
+    out = tmp_path / "related.jsonl"
+    result = CliRunner().invoke(app, ["related", "--input", str(source), "--k", "2", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    related = {r["id"]: r["related"] for r in map(json.loads, out.read_text().splitlines())}
+    assert sorted(related["d0"]) == ["d2", "d4"]
+    assert related["d1"][0] == "d3"
