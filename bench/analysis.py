@@ -25,8 +25,9 @@ def _read(path: Path, limit: int | None) -> list[dict]:
 
 
 def _score(tool: Path, gold: Path, pred: Path, *args: str) -> str:
-    result = subprocess.run([sys.executable, str(tool), str(gold), str(pred), *args],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, str(tool), str(gold), str(pred), *args], capture_output=True, text=True, check=True
+    )
     return result.stdout
 
 
@@ -62,11 +63,18 @@ def bench_entities(shared: Path, tmp: Path, limit: int | None, baseline: bool) -
     rows = _read(gold, limit)
     results, seconds = _run(rows, AnalyzeOptions())
     pred = tmp / "entities.jsonl"
-    _write(pred, [{"id": r["id"], "entities": [{"start": m.start, "end": m.end, "label": m.label} for m in a.mentions]}
-                  for r, a in zip(rows, results, strict=True)])
+    _write(
+        pred,
+        [
+            {"id": r["id"], "entities": [{"start": m.start, "end": m.end, "label": m.label} for m in a.mentions]}
+            for r, a in zip(rows, results, strict=True)
+        ],
+    )
     speed = len(rows) / seconds
-    print(f"entities, CoNLL-2003 dev ({len(rows)} docs, {_words(rows) // len(rows)} words each): {speed:.1f} "
-          f"articles/CPU-s, {_words(rows) / seconds:.0f} words/CPU-s (whole analysis)")
+    print(
+        f"entities, CoNLL-2003 dev ({len(rows)} docs, {_words(rows) // len(rows)} words each): {speed:.1f} "
+        f"articles/CPU-s, {_words(rows) / seconds:.0f} words/CPU-s (whole analysis)"
+    )
     for name, args in (("PER,ORG,LOC --skip-sports", ["--skip-sports"]), ("PER,ORG,LOC all docs", [])):
         print(f"  ours {name}:\n{_summary(_score(tool, gold, pred, '--labels', 'PER,ORG,LOC', *args))}")
     if baseline:
@@ -79,8 +87,16 @@ def bench_entities(shared: Path, tmp: Path, limit: int | None, baseline: bool) -
             docs = list(nlp.pipe([r["text"] for r in rows], batch_size=32))
             speed = len(rows) / (time.process_time() - start)
         base = tmp / "baseline.jsonl"
-        _write(base, [{"id": r["id"], "entities": [{"start": e.start_char, "end": e.end_char, "label": e.label_}
-                                                    for e in d.ents]} for r, d in zip(rows, docs, strict=True)])
+        _write(
+            base,
+            [
+                {
+                    "id": r["id"],
+                    "entities": [{"start": e.start_char, "end": e.end_char, "label": e.label_} for e in d.ents],
+                }
+                for r, d in zip(rows, docs, strict=True)
+            ],
+        )
         print(f"  baseline spaCy sm full pipeline: {speed:.1f} articles/CPU-s")
         for name, args in (("PER,ORG,LOC --skip-sports", ["--skip-sports"]), ("PER,ORG,LOC all docs", [])):
             report = _score(tool, gold, base, "--label-map", "ontonotes", "--labels", "PER,ORG,LOC", *args)
@@ -94,12 +110,29 @@ def bench_quotes(shared: Path, tmp: Path, limit: int | None) -> None:
     rows = _read(gold, limit)
     results, cpu = _run(rows, AnalyzeOptions())
     pred = tmp / "quotes.jsonl"
-    _write(pred, [{"id": r["id"], "quotes": [
-        {"content": [list(s) for s in q.span.content], "source": [list(q.span.source)] if q.span.source else [],
-         "cue": [list(q.span.cue)] if q.span.cue else [], "speaker": q.speaker, "type": q.span.kind}
-        for q in a.quotes]} for r, a in zip(rows, results, strict=True)])
-    print(f"quotes, PolNeAR dev ({len(rows)} docs, {_words(rows) // len(rows)} words each): {len(rows) / cpu:.1f} "
-          f"articles/CPU-s, {_words(rows) / cpu:.0f} words/CPU-s (the quote pass parses the sentences with a cue word)")
+    _write(
+        pred,
+        [
+            {
+                "id": r["id"],
+                "quotes": [
+                    {
+                        "content": [list(s) for s in q.span.content],
+                        "source": [list(q.span.source)] if q.span.source else [],
+                        "cue": [list(q.span.cue)] if q.span.cue else [],
+                        "speaker": q.speaker,
+                        "type": q.span.kind,
+                    }
+                    for q in a.quotes
+                ],
+            }
+            for r, a in zip(rows, results, strict=True)
+        ],
+    )
+    print(
+        f"quotes, PolNeAR dev ({len(rows)} docs, {_words(rows) // len(rows)} words each): {len(rows) / cpu:.1f} "
+        f"articles/CPU-s, {_words(rows) / cpu:.0f} words/CPU-s (the quote pass parses the sentences with a cue word)"
+    )
     print(f"  all types:\n{_summary(_score(tool, gold, pred))}")
     print(f"  direct only:\n{_summary(_score(tool, gold, pred, '--types', 'direct'))}")
     print("  baseline (corpus README, regex + speech verbs): all 0.431, direct 0.647")

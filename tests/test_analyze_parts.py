@@ -44,10 +44,11 @@ def test_roles_and_ministries():
 
 
 def test_quotes_with_trailing_and_leading_cues():
-    text = ('"We will win this," she said. "It is certain."\n\n'
-            "Officials said the talks would resume next week in Geneva.")
+    text = (
+        '"We will win this," she said. "It is certain."\n\nOfficials said the talks would resume next week in Geneva.'
+    )
     quotes = find_quotes(text)
-    assert [(q.kind, text[q.source[0]:q.source[1]]) for q in quotes] == [("direct", "she"), ("indirect", "Officials")]
+    assert [(q.kind, text[q.source[0] : q.source[1]]) for q in quotes] == [("direct", "she"), ("indirect", "Officials")]
     assert len(quotes[0].content) == 2
 
 

@@ -28,14 +28,22 @@ def parse():
 
 
 def _found(text: str, parse) -> list[tuple[str, str, str]]:
-    return [(text[q.source[0]:q.source[1]] if q.source else "", text[q.cue[0]:q.cue[1]] if q.cue else "",
-             " … ".join(text[s:e] for s, e in q.content)) for q in find_quotes(text, parse)]
+    return [
+        (
+            text[q.source[0] : q.source[1]] if q.source else "",
+            text[q.cue[0] : q.cue[1]] if q.cue else "",
+            " … ".join(text[s:e] for s, e in q.content),
+        )
+        for q in find_quotes(text, parse)
+    ]
 
 
 def test_reported_speech_from_the_parse(parse):
-    text = ("The senator argued on Monday that the bill would fail. "
-            "The economy is weak, officials told reporters. "
-            "According to the Post, Clinton avoided the hospital.")
+    text = (
+        "The senator argued on Monday that the bill would fail. "
+        "The economy is weak, officials told reporters. "
+        "According to the Post, Clinton avoided the hospital."
+    )
     found = _found(text, parse)
     assert ("The senator", "argued", "that the bill would fail") in found
     assert any(src == "officials" and content.startswith("The economy is weak") for src, _, content in found)
@@ -49,8 +57,10 @@ def test_cue_inside_a_quote_is_not_reported_speech(parse):
 
 
 def test_direct_quote_interrupted_by_its_attribution():
-    text = ("“This is a disgusting day,” Rep. G.K. Butterfield (D-N.C.), head of the caucus, said. "
-            "“Donald Trump is a fraud.”\n\nShe called it a “scare quote” today.")
+    text = (
+        "“This is a disgusting day,” Rep. G.K. Butterfield (D-N.C.), head of the caucus, said. "
+        "“Donald Trump is a fraud.”\n\nShe called it a “scare quote” today."
+    )
     found = _found(text, None)
     assert found[0][:2] == ("Rep. G.K. Butterfield (D-N.C.), head of the caucus", "said")
     assert found[0][2].endswith("“Donald Trump is a fraud.”")
@@ -60,8 +70,9 @@ def test_direct_quote_interrupted_by_its_attribution():
 def test_prepositional_and_object_contents(parse):
     text = "Keron Blair, executive director of AROS, called for more school investment. Polls show a close contest."
     found = _found(text, parse)
-    assert any(src.startswith("Keron Blair") and content.startswith("more school investment")
-               for src, _, content in found)
+    assert any(
+        src.startswith("Keron Blair") and content.startswith("more school investment") for src, _, content in found
+    )
     assert ("Polls", "show", "a close contest") in found
 
 
@@ -108,8 +119,10 @@ def test_passive_cue_with_its_agent_and_named_objects(parse):
 
 
 def test_headline_labels_and_paragraphs_after_a_colon_cue():
-    text = ("Pence: Gennifer Flowers Won’t Be at the Debate\n\nNote: this story was updated.\n\n"
-            "Limbaugh added:\n\nAnd this reeks of the greatest fear that I have ever seen.\n")
+    text = (
+        "Pence: Gennifer Flowers Won’t Be at the Debate\n\nNote: this story was updated.\n\n"
+        "Limbaugh added:\n\nAnd this reeks of the greatest fear that I have ever seen.\n"
+    )
     found = _found(text, None)
     assert ("Pence", ":", "Gennifer Flowers Won’t Be at the Debate") in found
     assert ("Limbaugh", "added", "And this reeks of the greatest fear that I have ever seen.") in found
@@ -128,15 +141,19 @@ def test_attribution_interrupting_a_statement(parse):
 
 
 def test_quoted_title_before_a_leading_cue_is_not_the_quote(parse):
-    text = ("On the broadcast of “Fox News Sunday,” Gov. Mike Pence said his running mate only wanted “to mock” "
-            "Clinton for inviting a critic.")
+    text = (
+        "On the broadcast of “Fox News Sunday,” Gov. Mike Pence said his running mate only wanted “to mock” "
+        "Clinton for inviting a critic."
+    )
     found = _found(text, parse)
     assert found and all(content.startswith("his running mate") for _, _, content in found)
 
 
 def test_source_without_conjunctions_and_datelines(parse):
-    text = ("FLINT, Mich., Oct. 4 (UPI) — Former President Bill Clinton criticized the health law as a “crazy system”. "
-            "Demonstrators said they want “justice for Terrence,” but pledged to remain civil.")
+    text = (
+        "FLINT, Mich., Oct. 4 (UPI) — Former President Bill Clinton criticized the health law as a “crazy system”. "
+        "Demonstrators said they want “justice for Terrence,” but pledged to remain civil."
+    )
     found = _found(text, parse)
     assert found[0][0] == "Former President Bill Clinton"
     assert not any(src == "but" for src, _, _ in found)
@@ -165,11 +182,15 @@ def test_name_before_a_cue_without_a_parsed_subject():
 
 
 def test_second_cue_conjoined_inside_the_first_statement_is_the_same_speakers(parse):
-    text = ("British Prime Minister Theresa May said that the country would formally declare its intention to break "
-            "with the E.U. by the end of March and suggested that it would withdraw from the single market.")
+    text = (
+        "British Prime Minister Theresa May said that the country would formally declare its intention to break "
+        "with the E.U. by the end of March and suggested that it would withdraw from the single market."
+    )
     found = _found(text, parse)
-    assert [(src, cue) for src, cue, _ in found] == [("British Prime Minister Theresa May", "said"),
-                                                    ("British Prime Minister Theresa May", "suggested")]
+    assert [(src, cue) for src, cue, _ in found] == [
+        ("British Prime Minister Theresa May", "said"),
+        ("British Prime Minister Theresa May", "suggested"),
+    ]
     assert found[0][2].endswith("by the end of March")
 
 

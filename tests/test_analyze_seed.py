@@ -28,7 +28,7 @@ def _need_shared() -> None:
 def _html_text(path: Path) -> str:
     page = path.read_text(encoding="utf-8")
     body = re.search(r'<article>|<div class="(?:article|story-body)">', page)
-    text = re.sub(r"<[^>]+>", "\n", page[body.start() if body else 0:])
+    text = re.sub(r"<[^>]+>", "\n", page[body.start() if body else 0 :])
     return re.sub(r"\n\s*\n+", "\n\n", html.unescape(text)).strip()
 
 
@@ -60,12 +60,12 @@ def test_people_have_canonical_names_and_roles(seed_analysis):
 
 def test_quotes_have_speakers(seed_analysis):
     seed, result, _ = seed_analysis
-    by_start = {seed[q.span.content[0][0]:q.span.content[0][1]].lstrip("“\""): q for q in result.quotes}
+    by_start = {seed[q.span.content[0][0] : q.span.content[0][1]].lstrip('“"'): q for q in result.quotes}
     direct = next(q for text, q in by_start.items() if text.startswith("This will not only deepen"))
     assert (direct.speaker, direct.span.kind) == ("Takeshi Iwaya", "direct")
-    assert seed[direct.span.cue[0]:direct.span.cue[1]] == "added"
+    assert seed[direct.span.cue[0] : direct.span.cue[1]] == "added"
     impact = next(q for text, q in by_start.items() if "extremely significant impact" in text)
-    assert (impact.speaker, seed[impact.span.cue[0]:impact.span.cue[1]]) == ("Takeshi Iwaya", "pointed out")
+    assert (impact.speaker, seed[impact.span.cue[0] : impact.span.cue[1]]) == ("Takeshi Iwaya", "pointed out")
     concerns = next(q for text, q in by_start.items() if "deep concerns" in text)
     assert concerns.speaker == "Ministry of Foreign Affairs of Japan"
 
@@ -87,11 +87,16 @@ def test_analyze_command_writes_offsets(tmp_path, nlp_loaded):
     from newsdesk.cli import app
 
     source = tmp_path / "in.jsonl"
-    source.write_text(json.dumps({"id": "a", "text": '"We are ready," Reuters quoted Boris Johnson as saying.',
-                                  "published": "2024-11-16"}) + "\n", encoding="utf-8")
+    source.write_text(
+        json.dumps(
+            {"id": "a", "text": '"We are ready," Reuters quoted Boris Johnson as saying.', "published": "2024-11-16"}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(app, ["analyze", "--input", str(source), "--output", str(tmp_path / "out.jsonl")])
     assert result.exit_code == 0, result.output
     row = json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))
     text = json.loads(source.read_text(encoding="utf-8"))["text"]
     assert row["id"] == "a"
-    assert {(text[e["start"]:e["end"]], e["label"]) for e in row["entities"]} >= {("Reuters", "ORG")}
+    assert {(text[e["start"] : e["end"]], e["label"]) for e in row["entities"]} >= {("Reuters", "ORG")}

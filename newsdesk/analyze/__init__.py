@@ -23,8 +23,15 @@ from newsdesk.analyze.sources import find_sources
 from newsdesk.analyze.speakers import resolve_speaker
 from newsdesk.model import Article, Attribution, Entity, Mention, Quote
 
-__all__ = ["AnalyzeOptions", "Analysis", "Document", "ResolvedQuote", "analyze_articles", "analyze_documents",
-           "analyze_with_entities"]
+__all__ = [
+    "AnalyzeOptions",
+    "Analysis",
+    "Document",
+    "ResolvedQuote",
+    "analyze_articles",
+    "analyze_documents",
+    "analyze_with_entities",
+]
 
 _KINDS = {"mixed": "partial"}
 
@@ -88,15 +95,16 @@ def _canonical(texts: list[str], mentions: list[list[Mention]], known: tuple[Ent
             if entity.role:
                 roles[entity.name][entity.role] += 1
     names = link_people(people, roles)
-    return [[replace(m, entity=names.get(m.entity, m.entity)) if m.label == "PER" else m for m in found]
-            for found in local]
+    return [
+        [replace(m, entity=names.get(m.entity, m.entity)) if m.label == "PER" else m for m in found] for found in local
+    ]
 
 
 def _resolve(text: str, spans: list[QuoteSpan], mentions: list[Mention]) -> list[ResolvedQuote]:
     out, last, last_person = [], "", ""
     people = {m.entity or m.text for m in mentions if m.label == "PER"}
     for q in spans:
-        mention = text[q.source[0]:q.source[1]].strip().lower() if q.source else ""
+        mention = text[q.source[0] : q.source[1]].strip().lower() if q.source else ""
         speaker = resolve_speaker(text, q.source, mentions, last_person if mention in ("he", "she") else last)
         if speaker:
             last = speaker
@@ -119,8 +127,10 @@ def analyze_documents(documents: list[Document], options: AnalyzeOptions) -> tup
 def _analyze(documents: list[Document], options: AnalyzeOptions) -> tuple[list[Analysis], list[Entity]]:
     nlp = load_nlp(options.model, options.fast)
     cased = [recase(d.text) for d in documents]
-    mentions = [find_mentions(d.text, c, doc)
-                for d, c, doc in zip(documents, cased, nlp.pipe(cased, batch_size=options.batch_size), strict=True)]
+    mentions = [
+        find_mentions(d.text, c, doc)
+        for d, c, doc in zip(documents, cased, nlp.pipe(cased, batch_size=options.batch_size), strict=True)
+    ]
     texts = [d.text for d in documents]
     mentions = _canonical(texts, mentions, options.known_entities)
     entities = build_entities([m for found in mentions for m in found], _roles(texts, mentions))
@@ -130,9 +140,16 @@ def _analyze(documents: list[Document], options: AnalyzeOptions) -> tuple[list[A
     for d, found in zip(documents, mentions, strict=True):
         parse = (lambda xs: parser.pipe(xs, batch_size=64)) if parser is not None else None
         quotes = _resolve(d.text, find_quotes(d.text, parse), found)
-        speakers = [(q.speaker, d.text[q.span.source[0]:q.span.source[1]]) for q in quotes if q.span.source]
-        out.append(Analysis(tuple(found), tuple(quotes), tuple(find_sources(d.text, speakers, by_name)),
-                            tuple(find_places(d.text, found)), tuple(find_dates(d.text, d.published))))
+        speakers = [(q.speaker, d.text[q.span.source[0] : q.span.source[1]]) for q in quotes if q.span.source]
+        out.append(
+            Analysis(
+                tuple(found),
+                tuple(quotes),
+                tuple(find_sources(d.text, speakers, by_name)),
+                tuple(find_places(d.text, found)),
+                tuple(find_dates(d.text, d.published)),
+            )
+        )
     return out, entities
 
 
@@ -142,17 +159,31 @@ def _day(value: datetime | None) -> date | None:
 
 def _quote(text: str, q: ResolvedQuote) -> Quote:
     start, end = q.span.content[0][0], q.span.content[-1][1]
-    cue = text[q.span.cue[0]:q.span.cue[1]] if q.span.cue else ""
-    return Quote(" … ".join(text[s:e] for s, e in q.span.content), q.speaker, cue, _KINDS.get(q.span.kind, q.span.kind),
-                 start, end)
+    cue = text[q.span.cue[0] : q.span.cue[1]] if q.span.cue else ""
+    return Quote(
+        " … ".join(text[s:e] for s, e in q.span.content),
+        q.speaker,
+        cue,
+        _KINDS.get(q.span.kind, q.span.kind),
+        start,
+        end,
+    )
 
 
 def analyze_with_entities(articles: list[Article], options: AnalyzeOptions) -> tuple[list[Article], list[Entity]]:
     """Return articles with mentions, quotes, attributions and places filled, and the entities they name."""
     documents = [Document(str(i), a.text, a.title, _day(a.published)) for i, a in enumerate(articles)]
     analyses, entities = analyze_documents(documents, options)
-    out = [replace(a, mentions=r.mentions, quotes=tuple(_quote(a.text, q) for q in r.quotes),
-                   attributions=r.sources, places=r.places) for a, r in zip(articles, analyses, strict=True)]
+    out = [
+        replace(
+            a,
+            mentions=r.mentions,
+            quotes=tuple(_quote(a.text, q) for q in r.quotes),
+            attributions=r.sources,
+            places=r.places,
+        )
+        for a, r in zip(articles, analyses, strict=True)
+    ]
     return out, entities
 
 

@@ -32,7 +32,7 @@ _COUNTRY_BEFORE = re.compile(r"(?:^|\s)((?:[A-Z][a-z]+ )?[A-Z][a-z]+(?:['’]s)?
 
 
 def _with_country(text: str, m: Mention) -> str:
-    before = _COUNTRY_BEFORE.search(text[max(0, m.start - 30):m.start])
+    before = _COUNTRY_BEFORE.search(text[max(0, m.start - 30) : m.start])
     return f"{before.group(1)} {m.text}" if before else m.text
 
 
@@ -84,7 +84,7 @@ def link_people(names_by_doc: list[set[str]], roles: dict[str, Counter[str]]) ->
             buckets[(len(words), words[-1][0])].append((n, words))
     for bucket in buckets.values():
         for i, (a, wa) in enumerate(bucket):
-            for b, wb in bucket[i + 1:]:
+            for b, wb in bucket[i + 1 :]:
                 agree = not (roles.get(a) and roles.get(b)) or bool(set(roles[a]) & set(roles[b]))
                 if agree and _similar(wa, wb):
                     parent[find(a)] = find(b)

@@ -6,18 +6,35 @@ from functools import lru_cache
 from pathlib import Path
 
 _DATA = Path(__file__).parent / "data" / "cues.tsv"
-_IRREGULAR = {"say": ("said",), "tell": ("told",), "write": ("wrote", "written"), "think": ("thought",),
-              "find": ("found",), "show": ("shown",), "know": ("knew", "known"), "feel": ("felt",),
-              "understand": ("understood",), "learn": ("learnt",), "seek": ("sought",),
-              "admit": ("admitted", "admitting"), "regret": ("regretted",), "refer": ("referred", "referring"),
-              "prefer": ("preferred",), "rebut": ("rebutted",), "commit": ("committed",)}
+_IRREGULAR = {
+    "say": ("said",),
+    "tell": ("told",),
+    "write": ("wrote", "written"),
+    "think": ("thought",),
+    "find": ("found",),
+    "show": ("shown",),
+    "know": ("knew", "known"),
+    "feel": ("felt",),
+    "understand": ("understood",),
+    "learn": ("learnt",),
+    "seek": ("sought",),
+    "admit": ("admitted", "admitting"),
+    "regret": ("regretted",),
+    "refer": ("referred", "referring"),
+    "prefer": ("preferred",),
+    "rebut": ("rebutted",),
+    "commit": ("committed",),
+}
 
 
 def _inflections(lemma: str) -> set[str]:
     """Return the regular inflections of a verb lemma, plus its irregular ones."""
     stem = lemma[:-1] if lemma.endswith("e") else lemma
-    third = lemma[:-1] + "ies" if lemma.endswith("y") and lemma[-2] not in "aeiou" else \
-        lemma + ("es" if lemma.endswith(("s", "sh", "ch", "x", "z", "o")) else "s")
+    third = (
+        lemma[:-1] + "ies"
+        if lemma.endswith("y") and lemma[-2] not in "aeiou"
+        else lemma + ("es" if lemma.endswith(("s", "sh", "ch", "x", "z", "o")) else "s")
+    )
     past = lemma[:-1] + "ied" if lemma.endswith("y") and lemma[-2] not in "aeiou" else stem + "ed"
     forms = {lemma, third, past, stem + "ing"}
     if len(lemma) <= 4 and lemma[-1] not in "aeiouwyx" and lemma[-2] in "aeiou" and lemma[-3] not in "aeiou":

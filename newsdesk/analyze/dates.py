@@ -7,8 +7,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 _DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_RELATIVE = re.compile(r"\b(?:(?:on|last|this|next|since|by|until)\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"
-                       r"|\b(?:yesterday|today|tomorrow|tonight)\b", re.I)
+_RELATIVE = re.compile(
+    r"\b(?:(?:on|last|this|next|since|by|until)\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"
+    r"|\b(?:yesterday|today|tomorrow|tonight)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,9 +11,33 @@ Span = tuple[int, int]
 Found = tuple[tuple[Span, ...], Span | None, Span]  # content pieces, source, cue
 
 _QUOTED = re.compile(r"(?:(?<=^)|(?<=[\s(\[—―–-]))(?:“|\"|”|'')(?=\S)(?P<q>[^“”\"\n]+?)(?:”|\"|'')(?!\w)", re.M)
-_EXTRA = ("asks", "asked", "asking", "continued", "continues", "demanded", "sings", "sang", "chanted", "chanting",
-          "quipped", "shouted", "yelled", "yells",
-          "reads", "read", "tweets", "tweeted", "exclaimed", "added", "adds", "concluded", "replied", "says", "said")
+_EXTRA = (
+    "asks",
+    "asked",
+    "asking",
+    "continued",
+    "continues",
+    "demanded",
+    "sings",
+    "sang",
+    "chanted",
+    "chanting",
+    "quipped",
+    "shouted",
+    "yelled",
+    "yells",
+    "reads",
+    "read",
+    "tweets",
+    "tweeted",
+    "exclaimed",
+    "added",
+    "adds",
+    "concluded",
+    "replied",
+    "says",
+    "said",
+)
 _ABBR = r"(?:(?<=Rep|Sen|Gov|Col|Mrs|Gen|Sgt|Inc)|(?<=Mr|Ms|Dr|Jr|Lt|St|Co)|(?<=\b[A-Z]))\."
 _NAME = rf"(?:[^.!?;“”\"\n]|{_ABBR})"
 _ADVERB = r"(?:(?:also|later|then|again|once|simply|just|recently|previously|\w+ly)\s+)?"
@@ -21,11 +45,14 @@ _ADVERB = r"(?:(?:also|later|then|again|once|simply|just|recently|previously|\w+
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
-    words = sorted({w for w, (_, takes_object) in cue_forms().items() if not takes_object} | set(_EXTRA),
-                   key=len, reverse=True)
+    words = sorted(
+        {w for w, (_, takes_object) in cue_forms().items() if not takes_object} | set(_EXTRA), key=len, reverse=True
+    )
     cue = "(?:" + "|".join(map(re.escape, words)) + ")"
-    after = re.compile(rf"^[\s,]*(?:[―—–-]\s*)?(?P<src>{_NAME}{{1,200}}?)\s+{_ADVERB}(?P<cue>{cue})\b"
-                       rf"|^[\s,]*(?P<cue2>{cue})\s+(?P<src2>(?:the\s+)?[A-Z](?:[^.!?;:“”\"\n]|{_ABBR}){{1,200}}?)(?=\s*[.,;:]|$)")
+    after = re.compile(
+        rf"^[\s,]*(?:[―—–-]\s*)?(?P<src>{_NAME}{{1,200}}?)\s+{_ADVERB}(?P<cue>{cue})\b"
+        rf"|^[\s,]*(?P<cue2>{cue})\s+(?P<src2>(?:the\s+)?[A-Z](?:[^.!?;:“”\"\n]|{_ABBR}){{1,200}}?)(?=\s*[.,;:]|$)"
+    )
     dash = re.compile(r"^\s*[―—–]\s*(?P<src>[A-Z][^\n“”\"]{1,80}?)\s*\.?\s*$", re.M)
     before = re.compile(rf"(?P<src>[^.!?;“”\"\n]{{1,100}})\s+{_ADVERB}(?P<cue>{cue})\b[^.!?;“”\"\n]{{0,40}}?[,:]?\s*$")
     return after, dash, before
@@ -60,12 +87,12 @@ def _piece(m: re.Match[str]) -> Span:
 def _partial(text: str, cue_end: int, m: re.Match[str], end_para: int) -> Span:
     """Return the content around a quote a cue introduces: words before it ("X says Y is a “…”") and after it."""
     start, end = m.start(), m.end()
-    lead = text[cue_end:m.start()]
+    lead = text[cue_end : m.start()]
     if re.search(r"\w", re.sub(r"^\W*(?:that\b)?", "", lead)) and not re.search(r"[.!?;]", lead):
         start = cue_end + len(lead) - len(lead.lstrip(" ,:"))
-    rest = re.match(r"[^.!?;“”\"\n]*", text[m.end():end_para])
+    rest = re.match(r"[^.!?;“”\"\n]*", text[m.end() : end_para])
     ended = m.group("q").rstrip(" ’'‘")[-1:] in ".?!…"
-    if rest and not ended and re.search(r"\w", rest.group()) and not _patterns()[0].match(text[m.end():end_para]):
+    if rest and not ended and re.search(r"\w", rest.group()) and not _patterns()[0].match(text[m.end() : end_para]):
         end = m.end() + len(rest.group().rstrip(" ,"))
     return start, end
 
@@ -76,9 +103,9 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?][”\"’']*\s+|\n)(?=[^.!?\n]*$)")
 def _lead_in(text: str, m: re.Match[str]) -> Span:
     """Return the quote with the unquoted words that open its sentence ("Not paying taxes “makes me smart,”")."""
     start_para = text.rfind("\n", 0, m.start()) + 1
-    head = text[start_para:m.start()]
+    head = text[start_para : m.start()]
     opening = _SENTENCE_START.search(head)
-    lead = head[opening.end():] if opening else ""
+    lead = head[opening.end() :] if opening else ""
     if not re.search(r"\w", lead) or re.search(r"[“”\":;]|''", lead):
         return _piece(m)
     return start_para + opening.end(), m.end()
@@ -95,14 +122,19 @@ def direct_quotes(text: str) -> list[Found]:
             continue
         end_para = text.find("\n", m.end())
         end_para = len(text) if end_para < 0 else end_para
-        tail = text[m.end():end_para]
+        tail = text[m.end() : end_para]
         pieces = [_piece(m)]
         found = None
         closed = m.group("q").rstrip(" ’'‘")[-1:] in ",.?!…—–-" or tail[:1] == ","
         # '“… for him.” She says …': the next sentence speaks; this quote's cue stands before it
         ended = m.group("q").rstrip(" ’'‘")[-1:] == "." and re.match(r"\s+[A-Z]", tail) is not None
-        if closed and not ended and (a := after.match(tail)) and not any(ch in tail[:a.end()] for ch in "“”\"") \
-                and _closes_clause(tail[a.end():]):
+        if (
+            closed
+            and not ended
+            and (a := after.match(tail))
+            and not any(ch in tail[: a.end()] for ch in '“”"')
+            and _closes_clause(tail[a.end() :])
+        ):
             if a.group("cue"):
                 src = _trim_source(text, m.end() + a.start("src"), m.end() + a.end("src"))
                 cue = (m.end() + a.start("cue"), m.end() + a.end("cue"))
@@ -114,21 +146,25 @@ def direct_quotes(text: str) -> list[Found]:
                 pieces = [_lead_in(text, m)]
                 rest = m.end() + a.end()
                 nxt = quotes[k + 1] if k + 1 < len(quotes) else None
-                gap = text[rest:nxt.start()] if nxt else ""
-                if nxt and nxt.start() < end_para and re.fullmatch(r"[^“”\"\n]{0,200}?[.,:]\s*", gap) \
-                        and not after.match(text[nxt.end():end_para] or " "):
+                gap = text[rest : nxt.start()] if nxt else ""
+                if (
+                    nxt
+                    and nxt.start() < end_para
+                    and re.fullmatch(r"[^“”\"\n]{0,200}?[.,:]\s*", gap)
+                    and not after.match(text[nxt.end() : end_para] or " ")
+                ):
                     pieces.append(_piece(nxt))  # "…,” she said. “…”
                     used.add(k + 1)
-        elif (d := dash.match(tail)) and text[m.start()] in "“\"”":
+        elif (d := dash.match(tail)) and text[m.start()] in '“"”':
             base = m.end()
             found = ((base + d.start("src"), base + d.end("src")), (base + d.start(), base + d.start("src")))
         else:
             start_para = text.rfind("\n", 0, m.start()) + 1
-            head = text[start_para:m.start()]
+            head = text[start_para : m.start()]
             cut = max(head.rfind(". "), head.rfind("? "), head.rfind("! "), head.rfind("” "))
             b = before.search(head, cut + 1 if cut >= 0 else 0)
             introduced = head.rstrip()[-1:] in ",:" or (closed and len(m.group("q").split()) >= 5)
-            if b and introduced and not any(ch in head[b.start():] for ch in "“”\""):
+            if b and introduced and not any(ch in head[b.start() :] for ch in '“”"'):
                 src = _trim_source(text, start_para + b.start("src"), start_para + b.end("src"))
                 if src is not None:
                     cue_end = start_para + b.end("cue")

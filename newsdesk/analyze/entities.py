@@ -14,12 +14,26 @@ from newsdesk.model import Mention
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-LABELS = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC",
-          "NORP": "MISC", "EVENT": "MISC", "PRODUCT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC", "LANGUAGE": "MISC"}
+LABELS = {
+    "PERSON": "PER",
+    "ORG": "ORG",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "NORP": "MISC",
+    "EVENT": "MISC",
+    "PRODUCT": "MISC",
+    "WORK_OF_ART": "MISC",
+    "LAW": "MISC",
+    "LANGUAGE": "MISC",
+}
 _LEAD = re.compile(r"^(?:the|The|THE)\s+")
 _TAIL = re.compile(r"(?:\s*['’]s?|[\s,;:]+)$")
-_DATELINE = re.compile(r"^([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})(?: ?, ([A-Z][a-zA-Z.]+(?: [A-Z][a-zA-Z.]+){0,2}))?"
-                       r"(?= \d{4}-\d\d-\d\d| \([A-Za-z]+\)| [-—–]|,? \d{4}-)", re.M)
+_DATELINE = re.compile(
+    r"^([A-Z][A-Z.'-]+(?: [A-Z][A-Z.'-]+){0,3})(?: ?, ([A-Z][a-zA-Z.]+(?: [A-Z][a-zA-Z.]+){0,2}))?"
+    r"(?= \d{4}-\d\d-\d\d| \([A-Za-z]+\)| [-—–]|,? \d{4}-)",
+    re.M,
+)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -55,8 +69,8 @@ def plausible(text: str, m: Mention, caps: list[tuple[int, int]], known: set[str
     if not any(c.isupper() for c in m.text) or _ADJECTIVAL.match(text, m.end):
         return None  # "the defence ministry", "New York-based"
     tail = _AGENCY_TAIL.search(m.text)
-    if m.label == "ORG" and tail and m.text[:tail.start()] in gazetteer.agencies():
-        return Mention(m.start, m.start + tail.start(), m.text[:tail.start()], "ORG")
+    if m.label == "ORG" and tail and m.text[: tail.start()] in gazetteer.agencies():
+        return Mention(m.start, m.start + tail.start(), m.text[: tail.start()], "ORG")
     if _in(caps, m.start) and m.text.lower() not in known:
         return None  # the model's guesses in shouted headlines are mostly noise
     return m
@@ -96,7 +110,7 @@ def gazetteer_mentions(text: str, found: list[Mention]) -> list[Mention]:
     caps = _caps_spans(text)
     out = list(found)
     for hit in gazetteer.find_names(text):
-        surface = text[hit.start:hit.end]
+        surface = text[hit.start : hit.end]
         if surface.isupper() and len(surface) <= 3 and _in(caps, hit.start):
             continue  # "US" or "WHO" in a shouted headline is usually a word
         mention = Mention(hit.start, hit.end, surface, hit.label)
@@ -142,8 +156,9 @@ def consistent_mentions(text: str, found: list[Mention]) -> list[Mention]:
         if surface in gazetteer.countries() or surface in gazetteer.cities():
             counter["LOC"] += 3  # "Kyiv" read as a person
     labels = {s: c.most_common(1)[0][0] for s, c in votes.items()}
-    relabeled = [m if labels.get(m.text, m.label) == m.label else Mention(m.start, m.end, m.text, labels[m.text])
-                 for m in found]
+    relabeled = [
+        m if labels.get(m.text, m.label) == m.label else Mention(m.start, m.end, m.text, labels[m.text]) for m in found
+    ]
     return _add_repeats(text, relabeled, labels)
 
 
@@ -151,8 +166,9 @@ def _add_repeats(text: str, found: list[Mention], labels: dict[str, str]) -> lis
     names = [s for s in labels if len(s) > 2 and s[0].isupper() and labels[s] != "MISC"]
     if not names:
         return found
-    pattern = re.compile(r"(?<![\w.-])(?:" + "|".join(re.escape(s) for s in sorted(names, key=len, reverse=True))
-                         + r")(?![\w-])")
+    pattern = re.compile(
+        r"(?<![\w.-])(?:" + "|".join(re.escape(s) for s in sorted(names, key=len, reverse=True)) + r")(?![\w-])"
+    )
     taken = sorted((m.start, m.end) for m in found)
     out = list(found)
     for m in pattern.finditer(text):
@@ -172,5 +188,6 @@ def find_mentions(text: str, cased: str, doc: Doc) -> list[Mention]:
     found = dateline_mentions(text, found)
     found = acronym_mentions(text, found)
     found = consistent_mentions(cased, found)
-    return [m if m.text == text[m.start:m.end] else Mention(m.start, m.end, text[m.start:m.end], m.label)
-            for m in found]
+    return [
+        m if m.text == text[m.start : m.end] else Mention(m.start, m.end, text[m.start : m.end], m.label) for m in found
+    ]

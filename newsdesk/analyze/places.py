@@ -7,8 +7,10 @@ import re
 from newsdesk.analyze import gazetteer
 from newsdesk.model import Mention
 
-_ACTOR = re.compile(r"(?:against|with|from|by|and|between|to|on)\s+$|^\s*(?:'s\b|’s\b|has|have|said|says|will|would|"
-                    r"is|was|did|does|had|could|warned|accused|denied|rejected|wants)\b")
+_ACTOR = re.compile(
+    r"(?:against|with|from|by|and|between|to|on)\s+$|^\s*(?:'s\b|’s\b|has|have|said|says|will|would|"
+    r"is|was|did|does|had|could|warned|accused|denied|rejected|wants)\b"
+)
 
 
 def metonyms(text: str, mentions: list[Mention]) -> dict[int, str]:
@@ -16,8 +18,11 @@ def metonyms(text: str, mentions: list[Mention]) -> dict[int, str]:
     out = {}
     for m in mentions:
         country = gazetteer.capitals().get(m.entity or m.text)
-        if m.label == "LOC" and country and (_ACTOR.search(text[max(0, m.start - 12):m.start])
-                                             or _ACTOR.match(text[m.end:m.end + 12])):
+        if (
+            m.label == "LOC"
+            and country
+            and (_ACTOR.search(text[max(0, m.start - 12) : m.start]) or _ACTOR.match(text[m.end : m.end + 12]))
+        ):
             out[m.start] = country
     return out
 

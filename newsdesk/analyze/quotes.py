@@ -20,24 +20,30 @@ Parser = Callable[[Iterable[str]], Iterable["Doc"]]
 
 Span = tuple[int, int]
 
-_CUES = ("said|says|say|told|tells|tell|added|adds|noted|notes|wrote|writes|argued|argues|claimed|claims|stated|"
-         "explained|explains|insisted|insists|warned|warns|acknowledged|admitted|announced|announces|asked|suggested|"
-         "suggests|reported|reports|recalled|declared|believes|believe|believed|thinks|think|stressed|emphasized|"
-         "emphasised|pointed out|continued|replied|responded|tweeted|posted|confirmed|denied|predicted|estimated|"
-         "estimates|found|showed|shows|agreed|complained|conceded|contended|cautioned|observed|testified|urged|"
-         "promised|pledged|vowed|alleged|alleges|charged|maintained|maintains|countered|concluded|indicated|revealed|"
-         "disclosed|hopes|expects|fears|feared|worried|mentioned|remarked|boasted|joked|wondered|"
-         "recounted|conceded|assured|predicts|argue|claim|warn|insist|noting|saying|adding|arguing|claiming|writing")
-_AUX = r"(?:(?:has|have|had|also|later|previously|repeatedly|then|again|further|would|will|could|did|does|do|not|" \
-       r"often|once|recently|publicly|privately|reportedly|earlier|simply|just|even|still|who|which)\s+){0,3}"
+_CUES = (
+    "said|says|say|told|tells|tell|added|adds|noted|notes|wrote|writes|argued|argues|claimed|claims|stated|"
+    "explained|explains|insisted|insists|warned|warns|acknowledged|admitted|announced|announces|asked|suggested|"
+    "suggests|reported|reports|recalled|declared|believes|believe|believed|thinks|think|stressed|emphasized|"
+    "emphasised|pointed out|continued|replied|responded|tweeted|posted|confirmed|denied|predicted|estimated|"
+    "estimates|found|showed|shows|agreed|complained|conceded|contended|cautioned|observed|testified|urged|"
+    "promised|pledged|vowed|alleged|alleges|charged|maintained|maintains|countered|concluded|indicated|revealed|"
+    "disclosed|hopes|expects|fears|feared|worried|mentioned|remarked|boasted|joked|wondered|"
+    "recounted|conceded|assured|predicts|argue|claim|warn|insist|noting|saying|adding|arguing|claiming|writing"
+)
+_AUX = (
+    r"(?:(?:has|have|had|also|later|previously|repeatedly|then|again|further|would|will|could|did|does|do|not|"
+    r"often|once|recently|publicly|privately|reportedly|earlier|simply|just|even|still|who|which)\s+){0,3}"
+)
 CUE = re.compile(rf"\b{_AUX}(?:{_CUES})\b")
 _TAIL_OBJECT = re.compile(r"^(?:\s+(?:[\w.'’-]+\s+){0,4}?(?=that\b|[,:“\"]))?\s*[,:]?\s*")
 _PRONOUNS = frozenset("he she they it we i who you".split())
 _SUBJECT_LEAD = re.compile(r"^(?:(?:but|and|so|yet|also|however|still|meanwhile|instead|now|then)\b[,]?\s*)+", re.I)
-_TRAILING = re.compile(rf"[,?!—–-][\"”’]?\s+(?P<a>[^,;:“”\"]{{1,80}}?)\s+(?P<cue>{_AUX}(?:{_CUES}))"
-                       rf"(?P<rest>(?:\s+[\w.'’-]+){{0,10}})"
-                       rf"\s*[.!?]?[\"”’]?$|[,?!—–-][\"”’]?\s+(?P<cue2>said|says|added|wrote|asked|noted|told)\s+"
-                       rf"(?P<b>[^“”\"]{{2,200}}?)\s*[.!?]?$")
+_TRAILING = re.compile(
+    rf"[,?!—–-][\"”’]?\s+(?P<a>[^,;:“”\"]{{1,80}}?)\s+(?P<cue>{_AUX}(?:{_CUES}))"
+    rf"(?P<rest>(?:\s+[\w.'’-]+){{0,10}})"
+    rf"\s*[.!?]?[\"”’]?$|[,?!—–-][\"”’]?\s+(?P<cue2>said|says|added|wrote|asked|noted|told)\s+"
+    rf"(?P<b>[^“”\"]{{2,200}}?)\s*[.!?]?$"
+)
 _DASHED = re.compile(r"[”\"]\s*[―—–]\s*(?P<src>[A-Z][^\n“”\"]{1,80}?)\s*[.]?$")
 _COLON_CUE = re.compile(rf"(?P<cue>{_AUX}(?:{_CUES}))(?:\s+[\w.'’-]+){{0,6}}\s*:$")
 _ACCORDING = re.compile(r"\baccording to\s+(?P<src>[^,;.“”\"]{2,120}?)(?=\s*[,.;]|$)", re.I)
@@ -78,7 +84,7 @@ def _subject(text: str, start: int, end: int) -> Span | None:
     phrase = text[start:end]
     if not phrase.strip() or len(phrase.split()) > 30:
         return None
-    if any(q in phrase for q in "“”\""):
+    if any(q in phrase for q in '“”"'):
         return None
     parts = re.split(r"[,―—–]", phrase.rstrip())
     if phrase.rstrip().endswith(",") and len(parts) > 2:
@@ -93,8 +99,10 @@ def _subject(text: str, start: int, end: int) -> Span | None:
     s, e = _trim(text, s, start + offset + len(piece))
     if e <= s or len(text[s:e].split()) > 14 or not re.search(r"[A-Za-z]", text[s:e]):
         return None
-    if text[s:e].split()[0].lower() in {"that", "this", "there", "it", "what", "if", "when"} and \
-            text[s:e].lower() not in _PRONOUNS:
+    if (
+        text[s:e].split()[0].lower() in {"that", "this", "there", "it", "what", "if", "when"}
+        and text[s:e].lower() not in _PRONOUNS
+    ):
         return None
     return s, e
 
@@ -106,7 +114,7 @@ def _trailing(text: str, s: int, e: int) -> QuoteSpan | None:
     if m.group("a") is not None:
         src = _trim(text, m.start("a"), m.end("a"))
         cue = (m.start("cue"), m.end("cue"))
-        if len(text[src[0]:src[1]].split()) > 8:
+        if len(text[src[0] : src[1]].split()) > 8:
             return None
     else:
         src = _trim(text, m.start("b"), m.end("b"))
@@ -115,8 +123,9 @@ def _trailing(text: str, s: int, e: int) -> QuoteSpan | None:
     return QuoteSpan((content,), src, cue, _kind(text, (content,)))
 
 
-_NOT_SUBJECT_ENDS = _DETERMINERS | frozenset("of is are was were be been being has have had to made make never not "
-                                              "no".split())
+_NOT_SUBJECT_ENDS = _DETERMINERS | frozenset(
+    "of is are was were be been being has have had to made make never not no".split()
+)
 
 
 def _inside(text: str, s: int, i: int) -> bool:
@@ -129,20 +138,24 @@ def _leading(text: str, s: int, e: int) -> QuoteSpan | None:
         if _inside(text, s, m.start()):
             continue
         subject = _subject(text, s, m.start())
-        if subject is None or text[subject[0]:subject[1]].split()[-1].lower() in _NOT_SUBJECT_ENDS:
+        if subject is None or text[subject[0] : subject[1]].split()[-1].lower() in _NOT_SUBJECT_ENDS:
             continue  # "his claims", "the secretary of state", "have been charged": not a speaker and a cue
         after = _TAIL_OBJECT.match(text, m.end(), e)
         c0 = after.end() if after else m.end()
         content = _trim(text, c0, e)
-        if len(text[content[0]:content[1]].split()) < 3 or text[content[0]:content[1]].lower().startswith("according"):
+        if len(text[content[0] : content[1]].split()) < 3 or text[content[0] : content[1]].lower().startswith(
+            "according"
+        ):
             continue
         return QuoteSpan((content,), subject, (m.start(), m.end()), _kind(text, (content,)))
     return None
 
 
-_PARENTHETICAL = re.compile(rf"(?P<a>[^,;“”\"]*?\w[^,;“”\"]*?),\s+(?P<src>he|she|they|we|I|it|(?:the\s+)?[A-Z][\w.'’-]*"
-                            rf"(?:\s+[\w.'’-]+){{0,4}}?)\s+{_AUX}(?P<cue>[a-z]+)(?:\s+[\w.'’-]+){{0,3}}?,"
-                            rf"\s+(?P<b>[^“”\"]*\w[^“”\"]*)")
+_PARENTHETICAL = re.compile(
+    rf"(?P<a>[^,;“”\"]*?\w[^,;“”\"]*?),\s+(?P<src>he|she|they|we|I|it|(?:the\s+)?[A-Z][\w.'’-]*"
+    rf"(?:\s+[\w.'’-]+){{0,4}}?)\s+{_AUX}(?P<cue>[a-z]+)(?:\s+[\w.'’-]+){{0,3}}?,"
+    rf"\s+(?P<b>[^“”\"]*\w[^“”\"]*)"
+)
 
 
 def _parenthetical(text: str, s: int, e: int) -> QuoteSpan | None:
@@ -163,7 +176,7 @@ def _according(text: str, s: int, e: int) -> QuoteSpan | None:
         content = _trim(text, m.end(), e)
     else:
         content = _trim(text, s, m.start())
-    if len(text[content[0]:content[1]].split()) < 3:
+    if len(text[content[0] : content[1]].split()) < 3:
         return None
     return QuoteSpan((content,), src, (m.start(), m.start() + len("according to")), _kind(text, (content,)))
 
@@ -188,10 +201,13 @@ def _introduced(text: str, previous: tuple[int, int] | None, s: int, e: int) -> 
 
 
 _LABEL = re.compile(r"^(?P<src>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(?P<c>\S[^\n]{10,})$", re.M)
-_NOT_SPEAKERS = frozenset("note update updated editor photo photos video watch read related source sources see "
-                          "correction disclosure warning q a by image credit".split())
-_LINE_CUE = re.compile(rf"^(?P<lead>[^\n]{{1,200}}?)\s+(?P<cue>{_AUX}(?:{_CUES}))(?:\s+[\w.'’-]+){{0,6}}\s*:[ \t]*$",
-                       re.M)
+_NOT_SPEAKERS = frozenset(
+    "note update updated editor photo photos video watch read related source sources see "
+    "correction disclosure warning q a by image credit".split()
+)
+_LINE_CUE = re.compile(
+    rf"^(?P<lead>[^\n]{{1,200}}?)\s+(?P<cue>{_AUX}(?:{_CUES}))(?:\s+[\w.'’-]+){{0,6}}\s*:[ \t]*$", re.M
+)
 
 
 def _labelled(text: str) -> list[QuoteSpan]:
@@ -201,8 +217,11 @@ def _labelled(text: str) -> list[QuoteSpan]:
         if m.group("src").split()[0].lower().strip(".") in _NOT_SPEAKERS:
             continue
         content = _trim(text, m.start("c"), m.end("c"))
-        out.append(QuoteSpan((content,), (m.start("src"), m.end("src")), (m.end("src"), m.end("src") + 1),
-                             _kind(text, (content,))))
+        out.append(
+            QuoteSpan(
+                (content,), (m.start("src"), m.end("src")), (m.end("src"), m.end("src") + 1), _kind(text, (content,))
+            )
+        )
     return out
 
 
@@ -225,7 +244,7 @@ def _paragraph_after(text: str) -> list[QuoteSpan]:
 
 def _is_quote_only(text: str, s: int, e: int) -> bool:
     piece = text[s:e].strip()
-    return bool(piece) and piece[0] in "“\"" and bool(_QUOTED.fullmatch(piece.rstrip(".")))
+    return bool(piece) and piece[0] in '“"' and bool(_QUOTED.fullmatch(piece.rstrip(".")))
 
 
 _TITLE_WORD = re.compile(r"(?<![\w’'])([A-Z])([a-z][\w’'-]*)")
@@ -237,8 +256,10 @@ def _sentence_case(sentence: str, names: Counter[str]) -> str:
     words = [w for w in _WORD.findall(sentence) if len(w) > 3]
     if len(words) < 4 or sum(w[0].isupper() for w in words) < 0.7 * len(words):
         return sentence
-    return _TITLE_WORD.sub(lambda m: m.group() if m.start() == 0 or names.get(m.group(), 0) > 1
-                           else m.group(1).lower() + m.group(2), sentence)
+    return _TITLE_WORD.sub(
+        lambda m: m.group() if m.start() == 0 or names.get(m.group(), 0) > 1 else m.group(1).lower() + m.group(2),
+        sentence,
+    )
 
 
 def _has_cue(text: str, s: int, e: int) -> bool:
@@ -318,7 +339,7 @@ def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
             out.extend([found] if found else [])
             previous = None
             continue
-        if found is None and previous and _is_quote_only(text, s, e) and "\n" not in text[previous[1]:s]:
+        if found is None and previous and _is_quote_only(text, s, e) and "\n" not in text[previous[1] : s]:
             prior = previous[0]  # a quote continued after ", she said."
             out[-1] = QuoteSpan((*prior.content, _trim(text, s, e)), prior.source, prior.cue, prior.kind)
             previous = (out[-1], e)
@@ -335,15 +356,20 @@ def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
         for q in named:  # pieces of the block found sentence by sentence without a cue of their own give way
             if _overlaps(q.content, block.content):
                 inside.append(q)
-        if all(b0 <= q.content[0][0] and q.content[-1][1] <= b1 and (q.cue is None or not b0 <= q.cue[0] < b1)
-               for q in inside):
+        if all(
+            b0 <= q.content[0][0] and q.content[-1][1] <= b1 and (q.cue is None or not b0 <= q.cue[0] < b1)
+            for q in inside
+        ):
             named = [q for q in named if q not in inside] + [block]
     return sorted((_clean_source(text, q) for q in named), key=lambda q: q.content[0][0])
 
 
-_SOURCE_LEAD = re.compile(r"(?:[^\n—–]{0,60}\([A-Z][\w ]{0,12}\)\s*[—–-]+\s*|"  # a dateline: "FLINT, Mich. (UPI) —"
-                          r"(?:in|on|at|after|before|during|following)\b[^,]{0,60},\s+|"
-                          r"(?:as|though|although|while|but|and|so|because|since|if|when|yet)\s+)+", re.I)
+_SOURCE_LEAD = re.compile(
+    r"(?:[^\n—–]{0,60}\([A-Z][\w ]{0,12}\)\s*[—–-]+\s*|"  # a dateline: "FLINT, Mich. (UPI) —"
+    r"(?:in|on|at|after|before|during|following)\b[^,]{0,60},\s+|"
+    r"(?:as|though|although|while|but|and|so|because|since|if|when|yet)\s+)+",
+    re.I,
+)
 
 
 def _clean_source(text: str, q: QuoteSpan) -> QuoteSpan:

@@ -172,9 +172,13 @@ def reported_speech(doc: Doc) -> list[Found]:
         if addressee:  # "urged fellow Republicans to unendorse Trump": whom the request goes to is part of it
             content = (_subtree(addressee[0])[0], content[1])
         if clause.dep_ != "ccomp":  # "cited remarks … as examples of …": the object runs on with the verb's modifiers
-            tail = [c for c in tok.rights if c.i > clause.i and c.dep_ not in ("advcl", "conj", "cc", "punct", "ccomp",
-                                                                               "npadvmod", "advmod")
-                    and c.lower_ not in _SETTING]
+            tail = [
+                c
+                for c in tok.rights
+                if c.i > clause.i
+                and c.dep_ not in ("advcl", "conj", "cc", "punct", "ccomp", "npadvmod", "advmod")
+                and c.lower_ not in _SETTING
+            ]
             if tail:
                 content = (content[0], max(content[1], _subtree(tail[-1])[1]))
         words = [t for t in clause.subtree if not t.is_punct]
@@ -187,7 +191,7 @@ def reported_speech(doc: Doc) -> list[Found]:
             continue
         cue_end = particles[0] if particles else tok
         source = _source(tok) or _noun_before(tok)
-        after = [t for t in doc[cue_end.i + 1:] if not t.is_punct]
+        after = [t for t in doc[cue_end.i + 1 :] if not t.is_punct]
         if content[1] <= tok.idx and (source is None or content[0] <= source[0] < content[1]) and len(after) >= 4:
             source, content = content, _extent(after)  # "Jane Roe, a lawyer, said the plan fails": a misparse
         out.append((content, source, (tok.idx, cue_end.idx + len(cue_end.text))))

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 _END = re.compile(r"""(?<=[.!?…])["”’)]*(?=\s+["“‘(]*[A-Z0-9])|\n+""")
-_ABBREV = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Prof|St|Jr|Sr|Inc|Corp|Co|Ltd|No|vs|"
-                     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|U\.K|[A-Z])\.$")
+_ABBREV = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Capt|Adm|Prof|St|Jr|Sr|Inc|Corp|Co|Ltd|No|vs|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|U\.K|[A-Z])\.$"
+)
 
 
 def _inside_quote(text: str, start: int, end: int) -> bool:
@@ -19,8 +21,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in _END.finditer(text):
         newline = "\n" in m.group()
-        if not newline and (_ABBREV.search(text, max(0, m.start() - 8), m.start())
-                            or _inside_quote(text, start, m.start())):
+        if not newline and (
+            _ABBREV.search(text, max(0, m.start() - 8), m.start()) or _inside_quote(text, start, m.start())
+        ):
             continue
         end = m.start() if newline else m.end()
         if text[start:end].strip():

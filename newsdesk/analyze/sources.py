@@ -10,8 +10,11 @@ from newsdesk.model import Attribution, Entity
 
 _VERBS = r"(?:informs|informed|reports|reported|said|says|writes|wrote|learned|learnt)?"
 _CITING = r"(?:citing|according to|quoting|with reference to|referring to)"
-_INSTITUTION = re.compile(r"\b(?:officials?|ministry|ministers?|government|spokes\w+|office|department|agency|police|"
-                          r"army|military|authorities|sources|statement|council|embassy|commission|court)\b", re.I)
+_INSTITUTION = re.compile(
+    r"\b(?:officials?|ministry|ministers?|government|spokes\w+|office|department|agency|police|"
+    r"army|military|authorities|sources|statement|council|embassy|commission|court)\b",
+    re.I,
+)
 
 
 @cache
@@ -19,8 +22,10 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     names = "|".join(re.escape(n) for n in sorted(gazetteer.agencies(), key=len, reverse=True))
     agency = rf"(?:the\s+)?(?:{names})(?:\s+(?:news\s+)?agency)?"
     chain = re.compile(rf"(?P<a>{names})\s+{_VERBS}\s*,?\s*{_CITING}\s+(?P<b>{agency})(?![\w-])")
-    single = re.compile(rf"(?:{_CITING}|told|to|by|from)\s+(?P<b>{agency})(?![\w-])|\((?P<c>{names})\)|"
-                        rf"(?<![\w-])(?P<d>{names})\s+(?:reported|reports|said|says|informs|informed)\b")
+    single = re.compile(
+        rf"(?:{_CITING}|told|to|by|from)\s+(?P<b>{agency})(?![\w-])|\((?P<c>{names})\)|"
+        rf"(?<![\w-])(?P<d>{names})\s+(?:reported|reports|said|says|informs|informed)\b"
+    )
     return chain, single
 
 

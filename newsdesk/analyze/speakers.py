@@ -20,7 +20,7 @@ def _salient_person(text: str, mentions: list[Mention], before: int) -> str:
     people = [m for m in mentions if m.label == "PER" and m.end <= before and before - m.start < 1500]
     if not people:
         return ""
-    subjects = [m for m in people if re.search(r"(?:^|[.!?\n]\s*|,\s+)$", text[max(0, m.start - 40):m.start])]
+    subjects = [m for m in people if re.search(r"(?:^|[.!?\n]\s*|,\s+)$", text[max(0, m.start - 40) : m.start])]
     chosen = subjects[-1] if subjects and people[-1].start - subjects[-1].start < 600 else people[-1]
     return chosen.entity or chosen.text
 
