@@ -36,6 +36,16 @@ def test_transliterations_link_but_namesakes_stay_apart():
     assert names["Takeshi Ishiba"] == "Takeshi Ishiba"
 
 
+def test_only_pairs_with_a_fresh_name_are_compared():
+    known = [{"Takeshi Iwaya"}, {"Takeshi Iwaya"}, {"Takeshi Iwaye"}]
+    names = link_people([*known, {"Takeshi Iwaja"}], {}, fresh={"Takeshi Iwaja"})
+    assert names["Takeshi Iwaja"] == "Takeshi Iwaya"
+    # two known spellings met before stay as they were stored: only the batch's own names are new work
+    linked_before = link_people(known, {}, fresh=set())
+    assert linked_before["Takeshi Iwaye"] == "Takeshi Iwaye"
+    assert link_people(known, {})["Takeshi Iwaye"] == "Takeshi Iwaya"
+
+
 def test_roles_and_ministries():
     text = "Japanese Foreign Minister Takeshi Iwaya arrived."
     assert role_of(text, Mention(26, 39, "Takeshi Iwaya", "PER")) == "Foreign Minister of Japan"

@@ -89,12 +89,13 @@ def _canonical(texts: list[str], mentions: list[list[Mention]], known: tuple[Ent
     local = [local_names(text, found) for text, found in zip(texts, mentions, strict=True)]
     roles = _roles(texts, local)
     people = [{m.entity for m in found if m.label == "PER"} for found in local]
+    fresh = set().union(*people)
     for entity in known:
         if entity.label == "PER":
             people.append({entity.name})
             if entity.role:
                 roles[entity.name][entity.role] += 1
-    names = link_people(people, roles)
+    names = link_people(people, roles, fresh)
     return [
         [replace(m, entity=names.get(m.entity, m.entity)) if m.label == "PER" else m for m in found] for found in local
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import replace
 from difflib import SequenceMatcher
@@ -60,15 +61,22 @@ def local_names(text: str, mentions: list[Mention]) -> list[Mention]:
 def _similar(wa: list[str], wb: list[str]) -> bool:
     if abs(len(wa[-1]) - len(wb[-1])) > 2:
         return False
-    surname = SequenceMatcher(None, wa[-1], wb[-1]).ratio()
-    if surname < 0.8:
+    surname = SequenceMatcher(None, wa[-1], wb[-1])
+    # the quick upper bounds reject most pairs before the full ratio
+    if surname.real_quick_ratio() < 0.8 or surname.quick_ratio() < 0.8 or surname.ratio() < 0.8:
         return False
     initial = (len(wa[0]) == 1 or len(wb[0]) == 1) and wa[0][0] == wb[0][0]
     return initial or SequenceMatcher(None, wa[0], wb[0]).ratio() >= 0.7
 
 
-def link_people(names_by_doc: list[set[str]], roles: dict[str, Counter[str]]) -> dict[str, str]:
-    """Return spelling → canonical name for people across documents: the spelling most documents use wins."""
+def link_people(
+    names_by_doc: list[set[str]], roles: dict[str, Counter[str]], fresh: set[str] | None = None
+) -> dict[str, str]:
+    """Return spelling → canonical name for people across documents: the spelling most documents use wins.
+
+    fresh: when given, only pairs with at least one of these names are compared (names linked in an earlier
+    batch need not be compared again), so a batch costs its own names times the known ones, not known².
+    """
     counts: Counter[str] = Counter(n for names in names_by_doc for n in names)
     parent = {n: n for n in counts}
 
@@ -83,8 +91,13 @@ def link_people(names_by_doc: list[set[str]], roles: dict[str, Counter[str]]) ->
         if len(words) > 1:  # transliterations keep the surname's first letter and the number of names
             buckets[(len(words), words[-1][0])].append((n, words))
     for bucket in buckets.values():
+        new_at = [j for j, (n, _) in enumerate(bucket) if fresh is None or n in fresh]
         for i, (a, wa) in enumerate(bucket):
-            for b, wb in bucket[i + 1 :]:
+            if fresh is None or a in fresh:
+                others = bucket[i + 1 :]
+            else:
+                others = [bucket[j] for j in new_at[bisect_right(new_at, i) :]]
+            for b, wb in others:
                 agree = not (roles.get(a) and roles.get(b)) or bool(set(roles[a]) & set(roles[b]))
                 if agree and _similar(wa, wb):
                     parent[find(a)] = find(b)
