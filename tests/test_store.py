@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from newsdesk.model import Article, Feed
@@ -144,3 +146,49 @@ def test_duplicates_inside_one_batch_are_stored_once(store: Store) -> None:
     assert [r.created for r in results] == [True, False, False, True]
     assert results[0].id == results[1].id == results[2].id
     assert store.count_articles() == 2
+
+
+def test_analysis_saved_through_a_deadlock_is_retried(pg_url: str) -> None:
+    """Two writers locking the same entity rows in opposite orders: PostgreSQL aborts the store's, which retries."""
+    import threading
+
+    from sqlalchemy import create_engine, text
+
+    from newsdesk.model import Mention
+
+    store = open_store(pg_url, upgrade=False)
+    plain = make_article(1, text="Alpha Person met Beta Person today in the city.")
+    [saved] = store.save_articles([plain])
+    found = tuple(
+        Mention(start, start + len(name), name, "PER", name)
+        for start, name in ((0, "Alpha Person"), (17, "Beta Person"))
+    )
+    article = replace(plain, mentions=found)
+    store.save_analysis(saved.id, article)
+    with store.engine.connect() as connection:
+        ids = dict(connection.execute(text("SELECT name, id FROM entities")).all())
+    other = create_engine(pg_url)
+    with other.connect() as holder:
+        holder.execute(text("SET deadlock_timeout = '10s'"))  # the store's wait is checked first: it is the victim
+        holder.execute(text("UPDATE entities SET role = 'x' WHERE id = :id"), {"id": ids["Beta Person"]})
+        again = replace(article, mentions=(*found, replace(found[0], start=40, end=52)))  # Alpha named twice
+        errors: list[Exception] = []
+
+        def save() -> None:
+            try:
+                store.save_analysis(saved.id, again)
+            except Exception as error:  # the assertion below names it
+                errors.append(error)
+
+        worker = threading.Thread(target=save)
+        worker.start()  # locks Alpha's row, then waits for Beta's
+        time.sleep(0.5)
+        holder.execute(text("UPDATE entities SET role = 'y' WHERE id = :id"), {"id": ids["Alpha Person"]})
+        holder.commit()
+        worker.join(timeout=30)
+    assert not worker.is_alive() and not errors, errors
+    with store.engine.connect() as connection:
+        counts = dict(connection.execute(text("SELECT name, mention_count FROM entities")).all())
+    assert counts == {"Alpha Person": 2, "Beta Person": 1}
+    other.dispose()
+    store.close()

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import json
+import random
+import time
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import OperationalError
 
 from newsdesk.model import Article, Attribution, Entity, Mention, Quote
 from newsdesk.store.tables import attributions, entities, mentions, quotes
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+DEADLOCK_RETRIES = 5
 
 
 class AnalysisStore:
@@ -22,14 +27,26 @@ class AnalysisStore:
 
     def save_analysis(self, article_id: int, article: Article, found: list[Entity] | None = None) -> None:
         """Replace the stored mentions, quotes and attributions of one article with article's."""
+        for attempt in range(DEADLOCK_RETRIES):
+            try:
+                return self._save_analysis(article_id, article, found)
+            except OperationalError as error:
+                # concurrent writers (backfill workers) share entity rows; PostgreSQL aborts one of two
+                # transactions that wait on each other, and running that one again is the remedy
+                if getattr(error.orig, "sqlstate", None) != "40P01" or attempt == DEADLOCK_RETRIES - 1:
+                    raise
+                time.sleep(random.uniform(0.01, 0.1) * (attempt + 1))
+
+    def _save_analysis(self, article_id: int, article: Article, found: list[Entity] | None) -> None:
         known = {(e.name, e.label): e for e in found or []}
         with self.engine.begin() as connection:
             self._count_mentions(connection, article_id, -1)
             for table in (mentions, quotes, attributions):
                 connection.execute(delete(table).where(table.c.article_id == article_id))
+            # rows are locked in one order (names, then ids) by every writer, which keeps deadlocks rare
             entity_ids = {
                 key: self._entity_id(connection, known.get(key) or Entity(*key))
-                for key in {(m.entity, m.label) for m in article.mentions if m.entity}
+                for key in sorted({(m.entity, m.label) for m in article.mentions if m.entity})
             }
             mention_rows = [
                 {
@@ -69,6 +86,7 @@ class AnalysisStore:
             select(mentions.c.entity_id, func.count().label("n"))
             .where(mentions.c.article_id == article_id, mentions.c.entity_id.is_not(None))
             .group_by(mentions.c.entity_id)
+            .order_by(mentions.c.entity_id)
         )
         for row in connection.execute(query).all():
             counted = entities.c.mention_count + sign * int(row.n)
