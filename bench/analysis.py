@@ -17,6 +17,7 @@ from pathlib import Path
 
 from newsdesk.analyze import AnalyzeOptions, Document, analyze_documents
 from newsdesk.analyze.nlp import load_nlp, load_parser
+from newsdesk.analyze.record import analysis_record
 
 
 def _read(path: Path, limit: int | None) -> list[dict]:
@@ -110,25 +111,7 @@ def bench_quotes(shared: Path, tmp: Path, limit: int | None) -> None:
     rows = _read(gold, limit)
     results, cpu = _run(rows, AnalyzeOptions())
     pred = tmp / "quotes.jsonl"
-    _write(
-        pred,
-        [
-            {
-                "id": r["id"],
-                "quotes": [
-                    {
-                        "content": [list(s) for s in q.span.content],
-                        "source": [list(q.span.source)] if q.span.source else [],
-                        "cue": [list(q.span.cue)] if q.span.cue else [],
-                        "speaker": q.speaker,
-                        "type": q.span.kind,
-                    }
-                    for q in a.quotes
-                ],
-            }
-            for r, a in zip(rows, results, strict=True)
-        ],
-    )
+    _write(pred, [analysis_record(Document(r["id"], r["text"]), a) for r, a in zip(rows, results, strict=True)])
     print(
         f"quotes, PolNeAR dev ({len(rows)} docs, {_words(rows) // len(rows)} words each): {len(rows) / cpu:.1f} "
         f"articles/CPU-s, {_words(rows) / cpu:.0f} words/CPU-s (the quote pass parses the sentences with a cue word)"

@@ -10,7 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
-from newsdesk.analyze import Analysis, AnalyzeOptions, Document, analyze_documents
+from newsdesk.analyze import AnalyzeOptions, Document, analyze_documents
+from newsdesk.analyze.record import analysis_record
 from newsdesk.cli.app import app, console, fail
 
 
@@ -42,31 +43,6 @@ def _read(path: Path) -> list[Document]:
     return docs
 
 
-def _row(doc: Document, result: Analysis) -> dict[str, Any]:
-    text = doc.text
-    return {
-        "id": doc.id,
-        "entities": [
-            {"start": m.start, "end": m.end, "label": m.label, "text": m.text, "name": m.entity}
-            for m in result.mentions
-        ],
-        "quotes": [
-            {
-                "content": [list(s) for s in q.span.content],
-                "source": [list(q.span.source)] if q.span.source else [],
-                "cue": [list(q.span.cue)] if q.span.cue else [],
-                "speaker": q.speaker,
-                "type": q.span.kind,
-                "text": " … ".join(text[s:e] for s, e in q.span.content),
-            }
-            for q in result.quotes
-        ],
-        "sources": [{"source": a.source, "cites": a.cites} for a in result.sources],
-        "places": list(result.places),
-        "dates": [{"start": d.start, "end": d.end, "text": d.text, "date": d.day.isoformat()} for d in result.dates],
-    }
-
-
 @app.command()
 def analyze(
     input: Annotated[Path, typer.Option("--input", "-i", help="JSON Lines of {id, text, title?, published?}.")],
@@ -76,7 +52,7 @@ def analyze(
     """Find entities, quotes, reporting sources, places and relative dates in each text."""
     docs = _read(input)
     results, entities = analyze_documents(docs, AnalyzeOptions(fast=not full))
-    lines = [json.dumps(_row(d, r), ensure_ascii=False) + "\n" for d, r in zip(docs, results, strict=True)]
+    lines = [json.dumps(analysis_record(d, r), ensure_ascii=False) + "\n" for d, r in zip(docs, results, strict=True)]
     if str(output) == "-":
         sys.stdout.writelines(lines)
     else:
