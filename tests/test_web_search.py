@@ -6,8 +6,10 @@ from dataclasses import replace
 
 import pytest
 
+from newsdesk.model import Article
 from newsdesk.store import Store
 from newsdesk.store.search import MARK_END, MARK_START, Filters, fts5_query
+from newsdesk.text import content_hash
 from tests.web_fixtures import make_client, seed_site
 
 
@@ -97,3 +99,26 @@ def test_similar_articles_exclude_copies(store: Store) -> None:
     similar = store.similar_articles(replace(original, title="Iwaya visits Kyiv for talks"))
     assert seeded.copy_id not in [a.id for a in similar]
     assert seeded.original_id not in [a.id for a in similar]
+
+
+def test_similar_articles_share_headline_words_not_body_words(store: Store) -> None:
+    def story(n: int, title: str, text: str) -> Article:
+        return Article(
+            url=f"https://example.com/similar/{n}",
+            title=title,
+            text=text,
+            domain="example.com",
+            content_hash=content_hash(text),
+        )
+
+    volcano = "Lava reached the sea near Grindavik overnight, and the harbour was closed to ships."
+    saved = store.save_articles(
+        [
+            story(1, "Volcano erupts again in Iceland", volcano),
+            story(2, "Markets stay calm in Frankfurt", "Traders shrugged off the volcano erupts in Iceland news."),
+            story(3, "Iceland volcano keeps the harbour closed", "Ships waited outside the harbour for a second day."),
+        ]
+    )
+    first = store.get_article(saved[0].id)
+    assert first is not None
+    assert [a.id for a in store.similar_articles(first)] == [saved[2].id]

@@ -275,7 +275,8 @@ class SearchStore:
                     "SELECT a.id, a.title FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
                     "WHERE articles_fts MATCH :q ORDER BY articles_fts.rowid DESC LIMIT 200"
                 )
-                found = connection.execute(query, {"q": " OR ".join(f'"{w}"' for w in words)})
+                # headline words in headlines only, as on PostgreSQL
+                found = connection.execute(query, {"q": "title : (" + " OR ".join(f'"{w}"' for w in words) + ")"})
             return [(int(row.id), row.title) for row in found]
 
 
