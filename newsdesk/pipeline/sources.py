@@ -12,7 +12,7 @@ from newsdesk.ingest.feeds import ParsedFeed, parse_any
 from newsdesk.ingest.fetch import Fetcher
 from newsdesk.ingest.files import Item, expand_paths, is_url, iter_file
 from newsdesk.model import Feed, RawPage
-from newsdesk.pipeline.batch import PipelineOptions, Report, process_items
+from newsdesk.pipeline.batch import PipelineOptions, Report, StageCache, process_items
 from newsdesk.pipeline.stories import StoryDesk
 from newsdesk.store import Store
 
@@ -85,6 +85,7 @@ def poll_feed(
     interval: int = 900,
     options: PipelineOptions | None = None,
     desk: StoryDesk | None = None,
+    cache: StageCache | None = None,
 ) -> Report:
     """Fetch one feed (conditionally), store its new articles, and record how the poll went."""
     now = datetime.now(UTC)
@@ -108,7 +109,8 @@ def poll_feed(
         return Report(errors=[exc])
     known = store.known_urls([link.url for link in parsed.links])
     new_links = [link.url for link in parsed.links if link.url not in known]
-    report = process_items(store, _fetch_links(fetcher, new_links, feed.url), options=options, desk=desk)
+    items = _fetch_links(fetcher, new_links, feed.url)
+    report = process_items(store, items, options=options, desk=desk, cache=cache)
     store.update_feed(
         replace(
             feed,
@@ -131,4 +133,5 @@ def poll_due_feeds(
     due = store.due_feeds()
     if due and desk is None:
         desk = StoryDesk.warmed(store)
-    return {feed.url: poll_feed(store, fetcher, feed, interval=interval, desk=desk) for feed in due}
+    cache = StageCache()  # site templates and known entities read once per round, not once per feed
+    return {feed.url: poll_feed(store, fetcher, feed, interval=interval, desk=desk, cache=cache) for feed in due}
