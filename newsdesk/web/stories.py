@@ -26,7 +26,7 @@ def story_with_articles(store: Store, story_id: int, limit: int = 500) -> tuple[
 
 def get_story(store: Store, story_id: int) -> Story | None:
     """Return one story, or None."""
-    found = store.get_story(story_id)
+    found = story_with_articles(store, story_id, limit=0)
     return None if found is None else found[0]
 
 
