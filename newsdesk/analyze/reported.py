@@ -164,7 +164,8 @@ def reported_speech(doc: Doc) -> list[Found]:
             if (passive := _passive(tok)) is not None:
                 out.append(passive)
             continue
-        clause = _content(tok, entry[1])
+        # "stressed the need to …", "is promising lower taxes": in news, clause verbs take what is said as an object too
+        clause = _content(tok, True)
         if clause is None:
             continue
         content = _clause(clause)
