@@ -4,7 +4,8 @@
                         [--workers 1] [--cache off,on] [--mix zipf|uniform] [--pg URL] [--keep DIR]
 
 Fills a fresh database with the dev corpora (story clusters and near-duplicates) replayed under new URLs,
-outlets and dates (one story row per replayed gold story, copies marked duplicate_of their original),
+outlets and dates (one story row per replayed gold story, copies marked duplicate_of their original, related
+articles from other stories as the story stage keeps them, computed once over the corpus and replayed),
 serves it with uvicorn on 127.0.0.1 in a separate process, and drives it with `wrk` (a Lua script picks
 each request's path at random from a prepared list; an httpx load generator when wrk is not installed).
 
@@ -42,7 +43,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from newsdesk.store import open_store
-from newsdesk.store.tables import articles, stories
+from newsdesk.store.tables import articles, related_articles, stories
 from newsdesk.text import content_hash
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -67,6 +68,24 @@ def corpus_rows() -> list[dict[str, str]]:
     return rows
 
 
+def related_rows(rows: list[dict[str, str]]) -> list[list[tuple[int, float]]]:
+    """Return each corpus row's related rows from other stories, as the story stage keeps them (row, score)."""
+    from newsdesk.cluster import ClusterDoc, StoryClusterer
+    from newsdesk.pipeline.stories import RELATED_KEPT, RELATED_SHORTLIST
+    from newsdesk.rank import RelatedIndex, scored_related
+
+    clusterer, index = StoryClusterer(), RelatedIndex()
+    story_of = {key: hash((row["corpus"], row["label"])) for key, row in enumerate(rows)}
+    for key, row in enumerate(rows):
+        index.add(key, clusterer.vectorise(ClusterDoc(key, row["title"] or "", row["text"] or ""), learn=True))
+    found = []
+    for key in range(len(rows)):
+        pool = [other for other in index.candidates(key, limit=RELATED_SHORTLIST) if story_of[other] != story_of[key]]
+        density = {other: index.density_of(other) for other in pool}
+        found.append(scored_related(key, index.vectors, story_of, {}, RELATED_KEPT, pool, density=density))
+    return found
+
+
 def fill(url: str, count: int) -> tuple[int, int]:
     """Store count replayed articles (and their stories); return (articles, stories)."""
     store = open_store(url)
@@ -77,6 +96,8 @@ def fill(url: str, count: int) -> tuple[int, int]:
     originals: dict[tuple[int, str], int] = {}
     batch: list[dict[str, object]] = []
     story_batch: list[dict[str, object]] = []
+    related_batch: list[dict[str, object]] = []
+    related = related_rows(rows)
     for i in range(count):
         row, replay = rows[i % len(rows)], i // len(rows)
         outlet = (row.get("source") or f"outlet{hash(row['id']) % 90}").lower().replace(" ", "-")[:40]
@@ -127,11 +148,20 @@ def fill(url: str, count: int) -> tuple[int, int]:
                 "duplicate_of": duplicate_of,
             }
         )
+        # related within the same replay, as ids of its articles
+        base = replay * len(rows)
+        for position, (other, score) in enumerate(related[i % len(rows)]):
+            if base + other < count:
+                related_batch.append(
+                    {"article_id": i + 1, "position": position, "related_id": base + other + 1, "score": score}
+                )
     with store.engine.begin() as connection:
         for chunk in range(0, len(story_batch), 5000):
             connection.execute(insert(stories), story_batch[chunk : chunk + 5000])
         for chunk in range(0, len(batch), 2000):
             connection.execute(insert(articles), batch[chunk : chunk + 2000])
+        for chunk in range(0, len(related_batch), 10000):
+            connection.execute(insert(related_articles), related_batch[chunk : chunk + 10000])
         if connection.dialect.name == "postgresql":
             for table in ("articles", "stories"):
                 connection.execute(text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))"))

@@ -112,3 +112,19 @@ def test_entity_mention_counts_follow_the_stored_mentions(store: Store) -> None:
         total = connection.execute(text("SELECT SUM(mention_count) FROM entities")).scalar_one()
         linked = connection.execute(text("SELECT COUNT(*) FROM mentions WHERE entity_id IS NOT NULL")).scalar_one()
     assert total == linked
+
+
+def test_related_articles_from_other_stories_are_kept_as_articles_arrive(store: Store) -> None:
+    kyiv, other, copy, wire = _seed_pages()
+    pipeline.process_items(store, [kyiv, wire])
+    pipeline.process_items(store, [copy, other])  # a fresh desk, warmed from what the first call stored
+    articles = store.list_articles(limit=10)
+    original = next(a for a in articles if a.title.startswith("Japan's foreign minister visits Kyiv,"))
+    copy_of_it = next(a for a in articles if a.duplicate_of == original.id)
+    korea = next(a for a in articles if "intelligence" in a.title)
+    assert original.id and copy_of_it.id and korea.id and korea.story_id != original.story_id
+    # five days later, the North Korea story finds the Kyiv visit (which condemns North Korea) once, as its original
+    assert [a.id for a in store.related_of(korea.id)] == [original.id]
+    # and is offered to the earlier articles, whose lists the first call stored
+    assert [a.id for a in store.related_of(original.id)] == [korea.id]
+    assert [a.id for a in store.related_of(copy_of_it.id)] == [korea.id]

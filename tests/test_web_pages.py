@@ -72,6 +72,18 @@ def test_article_page_has_sources_chips_jsonld_og(site: tuple[TestClient, Seeded
     assert "Republished from" in copy
 
 
+def test_article_page_lists_the_related_articles_the_story_stage_kept(store: Store) -> None:
+    seeded = seed_site(store)
+    client = make_client(store)
+    # the hostile page belongs to no story: what it may also like comes from the kept list, copies folded
+    store.save_related({seeded.hostile_id: [(seeded.copy_id, 0.6), (seeded.original_id, 0.5), (seeded.other_id, 0.4)]})
+    page = client.get(f"/article/{seeded.hostile_id}").text
+    related = page[page.index("You may also like") :]
+    assert related.count("Iwaya visits Kyiv") == 1 and "Japan pledges support to Ukraine" in related
+    data = client.get(f"/article/{seeded.hostile_id}.json").json()
+    assert [a["id"] for a in data["related"]] == [seeded.copy_id, seeded.other_id]
+
+
 def test_entity_page_names_role_articles_quotes(site: tuple[TestClient, Seeded]) -> None:
     client, seeded = site
     page = client.get(f"/entity/{seeded.entity_id}")

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
-from newsdesk.model import Article
 from newsdesk.store import Store
 from newsdesk.store.search import MARK_END, MARK_START, Filters, fts5_query
-from newsdesk.text import content_hash
 from tests.web_fixtures import make_client, seed_site
 
 
@@ -90,35 +86,3 @@ def test_search_page_marks_matches(store: Store) -> None:
     assert "<mark>Kyiv</mark>" in page.text and "results" in page.text
     data = client.get("/search.json?q=kyiv").json()
     assert data["total"] >= 3 and MARK_START not in data["hits"][0]["title"]
-
-
-def test_similar_articles_exclude_copies(store: Store) -> None:
-    seeded = seed_site(store)
-    original = store.get_article(seeded.original_id)
-    assert original is not None
-    similar = store.similar_articles(replace(original, title="Iwaya visits Kyiv for talks"))
-    assert seeded.copy_id not in [a.id for a in similar]
-    assert seeded.original_id not in [a.id for a in similar]
-
-
-def test_similar_articles_share_headline_words_not_body_words(store: Store) -> None:
-    def story(n: int, title: str, text: str) -> Article:
-        return Article(
-            url=f"https://example.com/similar/{n}",
-            title=title,
-            text=text,
-            domain="example.com",
-            content_hash=content_hash(text),
-        )
-
-    volcano = "Lava reached the sea near Grindavik overnight, and the harbour was closed to ships."
-    saved = store.save_articles(
-        [
-            story(1, "Volcano erupts again in Iceland", volcano),
-            story(2, "Markets stay calm in Frankfurt", "Traders shrugged off the volcano erupts in Iceland news."),
-            story(3, "Iceland volcano keeps the harbour closed", "Ships waited outside the harbour for a second day."),
-        ]
-    )
-    first = store.get_article(saved[0].id)
-    assert first is not None
-    assert [a.id for a in store.similar_articles(first)] == [saved[2].id]

@@ -24,7 +24,6 @@ MARK_START = "\x02"
 MARK_END = "\x03"
 # the stored tsvector of headline and body (revision 0007; only the first 100,000 characters of huge pages)
 PG_DOCUMENT = "a.search_vector"
-PG_TITLE = "to_tsvector('simple', coalesce(a.title, ''))"  # indexed by revision 0007: related-article lookups
 PG_HEADLINE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2"
 RANK_WINDOW = 500
 # the Core columns by name: `a.*` would also carry PostgreSQL's stored search vector
@@ -206,34 +205,6 @@ class SearchStore:
             total = connection.execute(text(f"SELECT count(*) {base}"), params).scalar_one()
         return SearchPage([SearchHit(article_from_row(r), r.hl_title, r.hl_snippet) for r in rows], int(total))
 
-    def similar_articles(self, article: Article, *, limit: int = 5) -> list[Article]:
-        """Return other articles sharing the most headline words with article, copies of it excluded."""
-        words = {w.lower() for w in _WORD.findall(article.title) if len(w) > 3}
-        if not words or article.id is None:
-            return []
-        longest = sorted(words, key=lambda w: (-len(w), w))[:6]
-        own = {article.id} | ({article.duplicate_of} if article.duplicate_of else set())
-        candidates = self._newest_title_matches(longest)
-        scored = sorted(
-            (
-                (len(words & {w.lower() for w in _WORD.findall(title)}), article_id)
-                for article_id, title in candidates
-                if article_id not in own
-            ),
-            reverse=True,
-        )
-        seen_titles = {article.title}
-        wanted: list[int] = []
-        titles = dict(candidates)
-        for _score, article_id in scored:
-            if titles[article_id] not in seen_titles:
-                seen_titles.add(titles[article_id])
-                wanted.append(article_id)
-        with self.engine.connect() as connection:
-            rows = connection.execute(select(articles).where(articles.c.id.in_(wanted[: limit + 5]))).all()
-        by_id = {row.id: article_from_row(row) for row in rows}
-        return [by_id[i] for i in wanted if i in by_id and by_id[i].duplicate_of not in own][:limit]
-
     def content_version(self) -> tuple[int, int, int]:
         """Return the newest article, story and comment ids: a fingerprint that changes when any is added.
 
@@ -248,36 +219,6 @@ class SearchStore:
         with self.engine.connect() as connection:
             row = connection.execute(query).one()
         return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
-
-    def _newest_title_matches(self, words: list[str]) -> list[tuple[int, str]]:
-        # the newest matches by id come straight off the index, unlike a relevance sort over all of them
-        with self.engine.connect() as connection:
-            if self.engine.dialect.name == "postgresql":
-                newest = connection.execute(text("SELECT max(id) FROM articles")).scalar() or 0
-                params = {"q": " | ".join(words), "floor": newest - 20_000}
-                # first among the newest 20,000 ids: a bitmap AND of the headline index and an id range, which
-                # heap-reads only recent matches (an index scan of ids would run to_tsvector on every row walked)
-                connection.execute(text("SET LOCAL enable_indexscan = off"))
-                recent = text(
-                    f"SELECT a.id, a.title FROM articles a WHERE {PG_TITLE} @@ to_tsquery('simple', :q) "
-                    "AND a.id > :floor ORDER BY a.id DESC LIMIT 200"
-                )
-                rows = connection.execute(recent, params).all()
-                if len(rows) == 200:
-                    return [(int(row.id), row.title) for row in rows]
-                query = text(
-                    "SELECT * FROM (SELECT a.id, a.title FROM articles a "
-                    f"WHERE {PG_TITLE} @@ to_tsquery('simple', :q) OFFSET 0) m ORDER BY m.id DESC LIMIT 200"
-                )
-                found = connection.execute(query, params)
-            else:
-                query = text(
-                    "SELECT a.id, a.title FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid "
-                    "WHERE articles_fts MATCH :q ORDER BY articles_fts.rowid DESC LIMIT 200"
-                )
-                # headline words in headlines only, as on PostgreSQL
-                found = connection.execute(query, {"q": "title : (" + " OR ".join(f'"{w}"' for w in words) + ")"})
-            return [(int(row.id), row.title) for row in found]
 
 
 __all__ = ["MARK_END", "MARK_START", "Filters", "SearchHit", "SearchPage", "SearchStore", "fts5_query"]

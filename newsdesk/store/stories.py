@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select
 
 from newsdesk.model import Article, Story
 from newsdesk.store.articles import article_from_row
-from newsdesk.store.tables import articles, stories
+from newsdesk.store.tables import articles, related_articles, stories
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -121,6 +121,43 @@ class StoryStore:
         """Return stored articles that belong to no story yet, oldest first."""
         when = func.coalesce(articles.c.published, articles.c.fetched_at, articles.c.ingested_at)
         query = select(articles).where(articles.c.story_id.is_(None)).order_by(when, articles.c.id).limit(limit)
+        with self.engine.connect() as connection:
+            return [article_from_row(row) for row in connection.execute(query)]
+
+    def save_related(self, related: Mapping[int, Sequence[tuple[int, float]]]) -> None:
+        """Replace the related articles of these articles (article id -> (related id, score), best first)."""
+        if not related:
+            return
+        rows = [
+            {"article_id": article_id, "position": position, "related_id": other, "score": float(score)}
+            for article_id, found in related.items()
+            for position, (other, score) in enumerate(found)
+        ]
+        with self.engine.begin() as connection:
+            connection.execute(delete(related_articles).where(related_articles.c.article_id.in_(list(related))))
+            if rows:
+                connection.execute(insert(related_articles), rows)
+
+    def related_scores(self, article_ids: Sequence[int]) -> dict[int, list[tuple[int, float]]]:
+        """Return the stored (related id, score) lists of these articles, best first; none for those without."""
+        found: dict[int, list[tuple[int, float]]] = {}
+        query = select(related_articles).order_by(related_articles.c.article_id, related_articles.c.position)
+        with self.engine.connect() as connection:
+            for chunk in range(0, len(article_ids), 5000):
+                part = query.where(related_articles.c.article_id.in_(list(article_ids[chunk : chunk + 5000])))
+                for row in connection.execute(part):
+                    found.setdefault(int(row.article_id), []).append((int(row.related_id), float(row.score)))
+        return found
+
+    def related_of(self, article_id: int, *, limit: int = 10) -> list[Article]:
+        """Return the stored related articles of an article, best first."""
+        query = (
+            select(articles)
+            .join(related_articles, related_articles.c.related_id == articles.c.id)
+            .where(related_articles.c.article_id == article_id)
+            .order_by(related_articles.c.position)
+            .limit(limit)
+        )
         with self.engine.connect() as connection:
             return [article_from_row(row) for row in connection.execute(query)]
 

@@ -188,6 +188,16 @@ comments = Table(
     Column("hidden", Boolean, nullable=False, default=False),
 )
 
+# "You may also like": an article's related articles from other stories, best first, kept as articles arrive.
+related_articles = Table(
+    "related_articles",
+    metadata,
+    Column("article_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("related_id", Integer, ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("score", Float, nullable=False),
+)
+
 # One row per WARC byte range of a backfill: its checkpoint (next record offset) and what it found so far.
 backfill_jobs = Table(
     "backfill_jobs",

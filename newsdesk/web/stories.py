@@ -39,7 +39,9 @@ def story_articles(store: Store, story_id: int, limit: int = 500) -> list[Articl
 def related_articles(
     store: Store, article: Article, limit: int = 5, coverage: list[Article] | None = None
 ) -> list[Article]:
-    """Return what a reader of article may also like: its story's other coverage, then similar articles.
+    """Return what a reader of article may also like: its story's other coverage, then related articles.
+
+    The related articles from other stories are those the story stage kept for article as articles arrived.
 
     Copies of one original appear once, and never copies of article itself. coverage: the articles of
     article's story when the caller has them already.
@@ -61,9 +63,9 @@ def related_articles(
 
     if coverage is None:
         coverage = story_articles(store, article.story_id) if article.story_id else []
-    # an original before its copies; the similar-headline lookup only when the story alone does not fill the list
-    if not take(sorted(coverage, key=lambda other: other.duplicate_of is not None)):
-        take(store.similar_articles(article, limit=limit * 2))
+    # an original before its copies; the other stories' only when the story alone does not fill the list
+    if not take(sorted(coverage, key=lambda other: other.duplicate_of is not None)) and article.id is not None:
+        take(store.related_of(article.id, limit=limit * 2))
     return picked
 
 
