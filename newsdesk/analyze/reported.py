@@ -16,6 +16,8 @@ _SUBJECTS = ("nsubj", "csubj")
 _CLAUSES = ("ccomp", "xcomp")
 _OBJECTS = ("dobj",)
 _PREPS = frozenset(("for", "against", "about", "of", "on"))
+_TO = frozenset(("to",))
+_TO_VERBS = frozenset(("point", "respond", "refer", "allude", "object", "talk", "speak"))  # "pointed to reports …"
 _SKIP_HEADS = ("amod", "compound", "acl")  # "the so-called ...", "a promised tax cut": adjectives, not speech
 
 
@@ -104,17 +106,21 @@ def _noun_before(verb: Token) -> Span | None:
     return _extent([verb.doc[start], verb.doc[j]])
 
 
-def _content(verb: Token, with_object: bool) -> Token | None:
+def _content(verb: Token, with_object: bool, lemma: str = "") -> Token | None:
     for dep in _CLAUSES:
         found = [c for c in verb.children if c.dep_ == dep]
         if found:  # "It's unlikely; the team says she'll continue": the clause after the cue is what is said
             return ([c for c in found if c.i > verb.i] or found)[0]
+    for c in verb.rights:  # "reported at the time that …": the parse hangs a "that" clause on as an adverbial
+        if c.dep_ == "advcl" and c.left_edge.lower_ == "that":
+            return c
     if with_object:
         found = [c for c in verb.children if c.dep_ in _OBJECTS]
         if found:
             return found[0]
     for prep in verb.rights:  # "called for more investment", "railed against super PACs"
-        if prep.dep_ == "prep" and prep.lower_ in _PREPS and prep.i <= verb.i + 2:
+        preps = _PREPS | _TO if lemma in _TO_VERBS else _PREPS
+        if prep.dep_ == "prep" and prep.lower_ in preps and prep.i <= verb.i + 2:
             objects = [c for c in prep.children if c.dep_ in ("pobj", "pcomp")]
             return objects[0] if objects else None
     return None
@@ -149,6 +155,23 @@ def _passive(verb: Token) -> Found | None:
     return _subtree(subjects[0]), _subtree(agents[0]), (verb.idx, verb.idx + len(verb.text))
 
 
+def _as_aside(verb: Token) -> Found | None:
+    """Return the statement an "as" clause attributes: "As many tax experts have pointed out, Mr. Trump is free …"."""
+    head = verb.head
+    marked = any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+    if verb.dep_ != "advcl" or head.i <= verb.i or not marked:
+        return None
+    rest = [t for t in head.subtree if t.i > verb.right_edge.i]
+    while rest and rest[0].is_punct:
+        rest.pop(0)
+    while rest and rest[-1].is_punct:
+        rest.pop()
+    source = _source(verb)
+    if len(rest) < 3 or source is None:
+        return None
+    return _extent(rest), source, (verb.idx, verb.idx + len(verb.text))
+
+
 def _quoted(text: str, i: int) -> bool:
     """Tell whether position i of text lies inside quotation marks."""
     piece = text[:i]
@@ -168,8 +191,10 @@ def reported_speech(doc: Doc) -> list[Found]:
                 out.append(passive)
             continue
         # "stressed the need to …", "is promising lower taxes": in news, clause verbs take what is said as an object too
-        clause = _content(tok, True)
+        clause = _content(tok, True, entry[0])
         if clause is None:
+            if (aside := _as_aside(tok)) is not None:
+                out.append(aside)
             continue
         content = _clause(clause)
         addressee = [c for c in tok.children if c.dep_ == "dobj" and c.i < clause.i] if clause.dep_ == "xcomp" else []
@@ -191,7 +216,7 @@ def reported_speech(doc: Doc) -> list[Found]:
         if (len(words) < 2 and not named) or verbless:
             continue  # a clause without a verb is a misparse ("In an essay last week, she acknowledged …")
         particles = [c for c in tok.children if c.dep_ == "prt"]
-        if entry[0] == "point" and not particles:
+        if entry[0] == "point" and not particles and clause.head.lower_ != "to":
             continue
         cue_end = particles[0] if particles else tok
         source = _source(tok) or _noun_before(tok)
