@@ -226,6 +226,7 @@ def reported_speech(doc: Doc) -> list[Found]:
         out.append((content, source, (tok.idx, cue_end.idx + len(cue_end.text))))
     # "X said Y doubted Z": the inner cue belongs to the outer statement's content
     out = [f for f in out if not any(o is not f and o[0][0] <= f[2][0] < o[0][1] for o in out)]
-    # "according to X, Y said Z": the saying is the quote; X only passes it on (a source, not a speaker)
-    according = [a for a in _according(doc) if not any(a[0][0] <= cue[0] < a[0][1] for _, _, cue in out)]
-    return according + out
+    # "Police have said they …, according to the family's lawyers": a trailing "according to" scopes over the whole
+    # clause, inner cue and all; placed before the cue ("according to AFP, Iwaya pointed out …") it only passes it on
+    according = [a for a in _according(doc) if not any(a[2][0] < a[0][0] <= cue[0] < a[0][1] for _, _, cue in out)]
+    return according + [f for f in out if not any(a[0][0] <= f[2][0] < a[0][1] for a in according)]
