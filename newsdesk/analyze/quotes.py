@@ -306,6 +306,13 @@ def _inside_any(s: int, e: int, taken: list[Span]) -> bool:
     return any(max(0, min(e, b) - max(s, a)) >= 0.6 * (e - s) for a, b in taken)
 
 
+def _closing(text: str, q: QuoteSpan, end: int) -> bool:
+    """Tell whether q's speaker and cue close its sentence, after what was said ("…, Schiff said.")."""
+    if q.cue is None or q.source is None or q.cue[0] < q.content[-1][1]:
+        return False
+    return len(_WORD.findall(text[q.cue[1] : end])) <= 3
+
+
 def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
     """Return the quotes of text with the span of their source mention and cue; `parse` adds reported speech."""
     marked = [QuoteSpan(content, source, cue, _kind(text, content)) for content, source, cue in direct_quotes(text)]
@@ -337,11 +344,13 @@ def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
         before = (s, e)
         if covered or parsed:
             out.extend([found] if found else [])
-            previous = None
+            # "The administration may be reluctant …, Schiff said." and then a quote: the speaker goes on
+            previous = (parsed[-1], e) if found is None and not covered and _closing(text, parsed[-1], e) else None
             continue
         if found is None and previous and _is_quote_only(text, s, e) and "\n" not in text[previous[1] : s]:
             prior = previous[0]  # a quote continued after ", she said."
-            out[-1] = QuoteSpan((*prior.content, _trim(text, s, e)), prior.source, prior.cue, prior.kind)
+            content = (*prior.content, _trim(text, s, e))
+            out[-1] = QuoteSpan(content, prior.source, prior.cue, _kind(text, content))
             previous = (out[-1], e)
             continue
         if found is not None:
