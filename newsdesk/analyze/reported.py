@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from newsdesk.analyze.cues import cue_forms
@@ -172,6 +173,15 @@ def _as_aside(verb: Token) -> Found | None:
     return _extent(rest), source, (verb.idx, verb.idx + len(verb.text))
 
 
+_COLON_QUOTE = re.compile(r"\s*:\s*(?:“[^”]+”|\"[^\"]+\")")
+
+
+def _with_quote(text: str, content: Span) -> Span:
+    """Return content with the quotation a colon hangs on it ("said she has the quality: “Steadiness …”")."""
+    m = _COLON_QUOTE.match(text, content[1])
+    return (content[0], m.end()) if m else content
+
+
 def _quoted(text: str, i: int) -> bool:
     """Tell whether position i of text lies inside quotation marks."""
     piece = text[:i]
@@ -223,7 +233,7 @@ def reported_speech(doc: Doc) -> list[Found]:
         after = [t for t in doc[cue_end.i + 1 :] if not t.is_punct]
         if content[1] <= tok.idx and (source is None or content[0] <= source[0] < content[1]) and len(after) >= 4:
             source, content = content, _extent(after)  # "Jane Roe, a lawyer, said the plan fails": a misparse
-        out.append((content, source, (tok.idx, cue_end.idx + len(cue_end.text))))
+        out.append((_with_quote(doc.text, content), source, (tok.idx, cue_end.idx + len(cue_end.text))))
     # "X said Y doubted Z": the inner cue belongs to the outer statement's content
     out = [f for f in out if not any(o is not f and o[0][0] <= f[2][0] < o[0][1] for o in out)]
     # "Police have said they …, according to the family's lawyers": a trailing "according to" scopes over the whole
