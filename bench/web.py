@@ -323,6 +323,8 @@ def bench_app() -> object:
 
     store = open_store(os.environ["BENCH_WEB_DB"], upgrade=False)
     cache = os.environ.get("BENCH_WEB_CACHE") == "on"
+    if os.environ.get("BENCH_SWITCH"):
+        sys.setswitchinterval(float(os.environ["BENCH_SWITCH"]))
     return create_app(store, load_settings(env={}, secret_key="bench"), page_cache=cache)
 
 
@@ -365,7 +367,15 @@ def wait_up(base: str, process: subprocess.Popen[bytes]) -> None:
 
 
 def stored(url: str) -> tuple[int, int]:
-    """Return how many articles and stories url holds (0, 0 when it has no schema yet)."""
+    """Return how many articles and stories url holds (0, 0 when its schema is missing or not the newest)."""
+    try:
+        store = open_store(url, upgrade=False)
+        current = store.is_current()
+        store.close()
+    except Exception:  # noqa: BLE001 - a missing database is as good as an empty one here
+        return 0, 0
+    if not current:
+        return 0, 0
     engine = create_engine(url if "://" in url else f"sqlite:///{url}")
     try:
         with engine.connect() as connection:
@@ -384,12 +394,13 @@ def bench(url: str, label: str, args: argparse.Namespace) -> dict[str, dict[str,
     began = time.perf_counter()
     sizes = stored(url)
     if sizes[0] != args.articles:
+        wipe(url, args.pg)
         sizes = fill(url, args.articles)
         print(
             f"{label}: stored {sizes[0]} articles, {sizes[1]} stories in {time.perf_counter() - began:.0f} s",
             flush=True,
         )
-    paths = {kind: paths_for(kind, *sizes, args.mix) for kind in KINDS}
+    paths = {kind: paths_for(kind, *sizes, args.mix) for kind in args.kinds.split(",")}
     results: dict[str, dict[str, dict[str, float]]] = {}
     for cache in args.cache.split(","):
         port = free_port()
@@ -400,7 +411,7 @@ def bench(url: str, label: str, args: argparse.Namespace) -> dict[str, dict[str,
         try:
             base = f"http://127.0.0.1:{port}"
             wait_up(base, child)
-            for kind in KINDS:
+            for kind in args.kinds.split(","):
                 load(base, paths[kind], 2, args.connections)  # warm the database's and the server's caches
                 r = results[f"cache_{cache}"][kind] = load(base, paths[kind], args.duration, args.connections)
                 print(
@@ -413,6 +424,14 @@ def bench(url: str, label: str, args: argparse.Namespace) -> dict[str, dict[str,
             os.killpg(child.pid, signal.SIGTERM)
             child.wait(20)
     return results
+
+
+def wipe(url: str, admin: str) -> None:
+    """Empty the bench's database (a kept one from an earlier run, perhaps of an older schema)."""
+    if url.startswith("sqlite"):
+        Path(make_url(url).database or "").unlink(missing_ok=True)
+    else:
+        pg_url(admin, keep=False)
 
 
 def pg_url(admin: str, keep: bool) -> str:
@@ -437,6 +456,7 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--cache", default="off,on", help="response cache settings to measure: off, on or off,on")
+    parser.add_argument("--kinds", default=",".join(KINDS), help="page kinds to measure, comma-separated")
     parser.add_argument("--mix", choices=["zipf", "uniform"], default="zipf", help="popularity of stories/articles")
     parser.add_argument("--pg", default=PG)
     parser.add_argument(

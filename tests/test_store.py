@@ -192,3 +192,39 @@ def test_analysis_saved_through_a_deadlock_is_retried(pg_url: str) -> None:
     assert counts == {"Alpha Person": 2, "Beta Person": 1}
     other.dispose()
     store.close()
+
+
+def _drop_connections(url: str) -> int:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        dropped = connection.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        ).scalar_one()
+    admin.dispose()
+    return int(dropped)
+
+
+def test_postgresql_connections_are_pinged_only_after_sitting_idle(pg_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+    from sqlalchemy.exc import OperationalError
+
+    from newsdesk.store import database
+
+    store = open_store(pg_url)
+    store.count_articles()
+    # a connection checked in moments ago is used without a ping (no second round trip per query), so a
+    # connection the server dropped in between fails once, and the pool then replaces it
+    assert _drop_connections(pg_url) >= 1
+    with pytest.raises(OperationalError):
+        store.count_articles()
+    assert store.count_articles() == 0
+    # a connection idle past IDLE_PING is pinged first: found dead, it is replaced before the query runs
+    monkeypatch.setattr(database, "IDLE_PING", 0.0)
+    assert _drop_connections(pg_url) >= 1
+    assert store.count_articles() == 0
+    store.close()

@@ -86,3 +86,30 @@ def test_search_page_marks_matches(store: Store) -> None:
     assert "<mark>Kyiv</mark>" in page.text and "results" in page.text
     data = client.get("/search.json?q=kyiv").json()
     assert data["total"] >= 3 and MARK_START not in data["hits"][0]["title"]
+
+
+def test_counts_stop_at_the_cap_and_say_there_are_more(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsdesk.store import search
+
+    seed_site(store)
+    exact = store.search_articles("Kyiv")
+    assert exact.total >= 3 and not exact.more
+    monkeypatch.setattr(search, "COUNT_CAP", 2)
+    capped = store.search_articles("Kyiv")
+    assert (capped.total, capped.more) == (2, True) and len(capped.hits) == len(exact.hits)
+    page = make_client(store).get("/search?q=Kyiv")
+    assert "More than 2 results" in page.text
+
+
+def test_ranking_the_newest_matches_first_among_the_newest_ids_changes_nothing(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsdesk.store import search
+
+    seed_site(store)
+    monkeypatch.setattr(search, "RANK_WINDOW", 2)
+    monkeypatch.setattr(search, "RECENT_IDS", 1_000_000)  # the newest ids hold every match
+    wide = [hit.article.id for hit in store.search_articles("Kyiv", limit=2).hits]
+    monkeypatch.setattr(search, "RECENT_IDS", 1)  # too few: all matches are ranked
+    narrow = [hit.article.id for hit in store.search_articles("Kyiv", limit=2).hits]
+    assert wide == narrow and len(wide) == 2

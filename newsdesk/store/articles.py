@@ -68,8 +68,15 @@ def article_row(article: Article) -> dict[str, Any]:
     )
 
 
+BRIEF_TEXT = 400  # characters of the body a list of articles reads: a feed's summary when there is no lead
+# an article as lists show it (home, story coverage, related, entity pages): the body cut short
+BRIEF_COLUMNS = [column for column in articles.c if column.name != "text"] + [
+    func.substr(articles.c.text, 1, BRIEF_TEXT).label("text")
+]
+
+
 def article_from_row(row: Any) -> Article:
-    """Return the Article a database row holds."""
+    """Return the Article a database row holds (with only the start of its body if read by BRIEF_COLUMNS)."""
     m = row._mapping
     image = Image(m["image_url"], m["image_caption"] or "") if m["image_url"] else None
     return Article(
@@ -193,9 +200,13 @@ class ArticleStore:
         domain: str | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
+        brief: bool = False,
     ) -> list[Article]:
-        """Return articles, newest first, optionally from one outlet and between two dates."""
-        query = select(articles)
+        """Return articles, newest first, optionally from one outlet and between two dates.
+
+        brief: read only the start of each body (BRIEF_COLUMNS), as lists show them.
+        """
+        query = select(*BRIEF_COLUMNS) if brief else select(articles)
         if domain:
             query = query.where(articles.c.domain == domain)
         if since:
@@ -232,4 +243,4 @@ class ArticleStore:
                 connection.execute(articles.update().where(articles.c.id == article_id).values(**values))
 
 
-__all__ = ["ArticleStore", "SaveResult", "article_from_row", "article_row"]
+__all__ = ["BRIEF_COLUMNS", "BRIEF_TEXT", "ArticleStore", "SaveResult", "article_from_row", "article_row"]

@@ -43,7 +43,6 @@ class JobCounts:
             _merge(self.error_kinds, other.error_kinds),
         )
 
-
     def minus(self, other: JobCounts) -> JobCounts:
         """Return these counts less other's (what was added since other was read)."""
         return JobCounts(
@@ -83,8 +82,15 @@ class BackfillJob:
 
 def _job(row: Any) -> BackfillJob:
     details = json.loads(row.details or "{}")
-    counts = JobCounts(row.seen, row.stored, row.already_stored, row.skipped, row.errors,
-                       details.get("skip_reasons", {}), details.get("error_kinds", {}))
+    counts = JobCounts(
+        row.seen,
+        row.stored,
+        row.already_stored,
+        row.skipped,
+        row.errors,
+        details.get("skip_reasons", {}),
+        details.get("error_kinds", {}),
+    )
     return BackfillJob(row.path, row.start_offset, row.end_offset, row.next_offset, row.status, counts)
 
 
@@ -106,9 +112,23 @@ class BackfillStore:
         if not jobs:
             return
         now = datetime.now(UTC)
-        rows = [{"path": j.path, "start_offset": j.start_offset, "end_offset": j.end_offset,
-                 "next_offset": j.next_offset, "status": PENDING, "seen": 0, "stored": 0, "already_stored": 0,
-                 "skipped": 0, "errors": 0, "details": "{}", "updated_at": now} for j in jobs]
+        rows = [
+            {
+                "path": j.path,
+                "start_offset": j.start_offset,
+                "end_offset": j.end_offset,
+                "next_offset": j.next_offset,
+                "status": PENDING,
+                "seen": 0,
+                "stored": 0,
+                "already_stored": 0,
+                "skipped": 0,
+                "errors": 0,
+                "details": "{}",
+                "updated_at": now,
+            }
+            for j in jobs
+        ]
         with self.engine.begin() as connection:
             connection.execute(backfill_jobs.insert(), rows)
 
@@ -123,11 +143,23 @@ class BackfillStore:
         counts = job.counts.plus(added)
         status = DONE if done else PENDING
         details = json.dumps({"skip_reasons": counts.skip_reasons, "error_kinds": counts.error_kinds})
-        key = ((backfill_jobs.c.path == job.path) & (backfill_jobs.c.start_offset == job.start_offset)
-               & (backfill_jobs.c.next_offset == job.next_offset) & (backfill_jobs.c.status == PENDING))
-        values = {"next_offset": next_offset, "status": status, "seen": counts.seen, "stored": counts.stored,
-                  "already_stored": counts.already_stored, "skipped": counts.skipped, "errors": counts.errors,
-                  "details": details, "updated_at": datetime.now(UTC)}
+        key = (
+            (backfill_jobs.c.path == job.path)
+            & (backfill_jobs.c.start_offset == job.start_offset)
+            & (backfill_jobs.c.next_offset == job.next_offset)
+            & (backfill_jobs.c.status == PENDING)
+        )
+        values = {
+            "next_offset": next_offset,
+            "status": status,
+            "seen": counts.seen,
+            "stored": counts.stored,
+            "already_stored": counts.already_stored,
+            "skipped": counts.skipped,
+            "errors": counts.errors,
+            "details": details,
+            "updated_at": datetime.now(UTC),
+        }
         with self.engine.begin() as connection:
             updated = connection.execute(backfill_jobs.update().where(key).values(**values)).rowcount
         if updated != 1:

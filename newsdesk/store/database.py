@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 import platformdirs
@@ -12,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 
 from newsdesk.errors import StoreError
 from newsdesk.store.accounts import AccountStore
@@ -56,7 +57,32 @@ def _create_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_size=10, max_overflow=20)
+    event.listen(engine, "checkin", _mark_idle)
+    event.listen(engine, "checkout", _ping_if_idle)
+    return engine
+
+
+IDLE_PING = 2.0  # seconds a pooled connection may sit unused before a checkout makes sure it is alive
+
+
+def _mark_idle(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:  # type: ignore[no-untyped-def]
+    # pool_pre_ping would ping on every checkout: a second round trip for each query of a page. A connection
+    # returned moments ago is alive; one idle for a while may have been dropped by the server or a proxy.
+    since = record.info.get("idle_since")
+    if since is not None and time.monotonic() - since < IDLE_PING:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+        dbapi_connection.rollback()
+    except Exception as exc:  # any failure means this connection is gone: the pool replaces it and retries
+        raise DisconnectionError(f"stale pooled connection: {exc}") from exc
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, or_, select
 
 from newsdesk.model import Article, Entity, Quote, Story
-from newsdesk.store.articles import article_from_row
+from newsdesk.store.articles import BRIEF_COLUMNS, article_from_row
 from newsdesk.store.stories import story_from_row
 from newsdesk.store.tables import articles, entities, mentions, quotes, stories
 
@@ -53,10 +53,10 @@ class EntityStore:
             return [(entity_from_row(row), int(row.n)) for row in connection.execute(query)]
 
     def entity_articles(self, entity_id: int, *, limit: int = 20, offset: int = 0) -> list[Article]:
-        """Return the newest articles that mention an entity."""
+        """Return the newest articles that mention an entity (brief: only the start of each body)."""
         mentioning = select(mentions.c.article_id).where(mentions.c.entity_id == entity_id)
         query = (
-            select(articles)
+            select(*BRIEF_COLUMNS)
             .where(articles.c.id.in_(mentioning))
             .order_by(articles.c.published.desc(), articles.c.id.desc())
             .limit(limit)

@@ -14,11 +14,11 @@ from sqlalchemy import Text, and_, func, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from newsdesk.model import Article
-from newsdesk.store.articles import article_from_row
+from newsdesk.store.articles import BRIEF_COLUMNS, BRIEF_TEXT, article_from_row
 from newsdesk.store.tables import articles, comments, stories
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from sqlalchemy import Connection, Engine
 
 MARK_START = "\x02"
 MARK_END = "\x03"
@@ -26,8 +26,15 @@ MARK_END = "\x03"
 PG_DOCUMENT = "a.search_vector"
 PG_HEADLINE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2"
 RANK_WINDOW = 500
-# the Core columns by name: `a.*` would also carry PostgreSQL's stored search vector
-ARTICLE_COLUMNS = ", ".join(f'a."{column.name}"' for column in articles.c)
+COUNT_CAP = 1000  # matches counted exactly: counting every match of a word in half the articles cost 30-60 ms
+RECENT_IDS = 10_000  # PostgreSQL first seeks the newest matches among the newest ids (a word in 5% of articles fills
+# the rank window from there)
+# the Core columns by name (`a.*` would also carry PostgreSQL's stored search vector), the body cut short as
+# lists read it (BRIEF_COLUMNS)
+ARTICLE_COLUMNS = ", ".join(
+    [f'a."{column.name}"' for column in articles.c if column.name != "text"]
+    + [f"substr(a.text, 1, {BRIEF_TEXT}) AS text"]
+)
 # raw SQL results get the column types back by name, so dates come back as aware datetimes
 RESULT_TYPES: dict[str, Any] = {c.name: c.type for c in articles.c} | {"hl_title": Text(), "hl_snippet": Text()}
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
@@ -55,10 +62,18 @@ class SearchHit:
 
 @dataclass(frozen=True, slots=True)
 class SearchPage:
-    """A page of search results and how many matched in all."""
+    """A page of search results and how many matched in all (counted up to COUNT_CAP; more: there were more)."""
 
     hits: list[SearchHit]
     total: int
+    more: bool = False
+
+
+def _count(connection: Connection, base: str, params: dict[str, Any]) -> tuple[int, bool]:
+    """Return how many rows `SELECT … {base}` matches, up to COUNT_CAP, and whether there are more."""
+    query = text(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT :cap) capped")
+    found = int(connection.execute(query, params | {"cap": COUNT_CAP + 1}).scalar_one())
+    return min(found, COUNT_CAP), found > COUNT_CAP
 
 
 def fts5_query(query: str) -> str:
@@ -115,8 +130,8 @@ class SearchStore:
     engine: Engine
 
     def browse_articles(self, filters: Filters | None = None, *, limit: int = 30, offset: int = 0) -> list[Article]:
-        """Return the newest articles matching filters (undated ones last)."""
-        query = select(articles).where(and_(True, *_filters(filters or Filters())))
+        """Return the newest articles matching filters (undated ones last), as lists show them (BRIEF_COLUMNS)."""
+        query = select(*BRIEF_COLUMNS).where(and_(True, *_filters(filters or Filters())))
         if self.engine.dialect.name == "postgresql":
             order = [articles.c.published.desc().nulls_last(), articles.c.id.desc()]
         else:  # SQLite sorts NULL lowest, so DESC puts undated articles last and can use the index
@@ -163,27 +178,34 @@ class SearchStore:
                 "ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT :limit OFFSET :offset"
             )
             ids = [row[0] for row in connection.execute(ranked, params | {"floor": floor or 0})]
-            total = int(connection.execute(text(f"SELECT count(*) {base}"), params).scalar_one())
+            total, more = _count(connection, base, params)
             if not ids:
-                return SearchPage([], total)
+                return SearchPage([], total, more)
             # snippets only for the page of hits: SQLite would otherwise build one for every match it sorts
             marked = text(
-                "SELECT a.*, highlight(articles_fts, 0, :ms, :me) AS hl_title, "
+                f"SELECT {ARTICLE_COLUMNS}, highlight(articles_fts, 0, :ms, :me) AS hl_title, "
                 "snippet(articles_fts, 1, :ms, :me, '…', 32) AS hl_snippet FROM articles_fts "
                 "JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH :q AND articles_fts.rowid IN "
                 f"({', '.join(str(int(i)) for i in ids)})"
             ).columns(**RESULT_TYPES)
             rows = {r.id: r for r in connection.execute(marked, {"q": match, "ms": MARK_START, "me": MARK_END})}
         hits = [SearchHit(article_from_row(rows[i]), rows[i].hl_title, rows[i].hl_snippet) for i in ids if i in rows]
-        return SearchPage(hits, total)
+        return SearchPage(hits, total, more)
 
     def _search_pg(self, query: str, filters: Filters, limit: int, offset: int) -> SearchPage:
         where, params = _filter_sql(filters)
         base = f"FROM articles a WHERE {PG_DOCUMENT} @@ websearch_to_tsquery('simple', :q){where}"
         # rank only the newest matches so that a common word costs a bounded amount of work; OFFSET 0 keeps
-        # PostgreSQL reading matches off the GIN index instead of walking ids backwards through to_tsvector
+        # PostgreSQL reading matches off the GIN index instead of walking ids backwards through to_tsvector.
+        # The newest matches are sought among the newest ids first (a bitmap AND with an id range), and among
+        # all only when those hold fewer than the window: the second branch runs only then (a one-time filter).
+        newest = "(SELECT max(id) FROM articles) - :recent"
         page = text(
-            f"WITH matched AS (SELECT m.id FROM (SELECT a.id {base} OFFSET 0) m ORDER BY m.id DESC LIMIT :window), "
+            f"WITH recent AS (SELECT m.id FROM (SELECT a.id {base} AND a.id > {newest} OFFSET 0) m "
+            "  ORDER BY m.id DESC LIMIT :window), "
+            "matched AS (SELECT id FROM recent WHERE (SELECT count(*) FROM recent) >= :window UNION ALL "
+            f"  SELECT id FROM (SELECT m.id FROM (SELECT a.id {base} OFFSET 0) m ORDER BY m.id DESC LIMIT :window) o"
+            "  WHERE (SELECT count(*) FROM recent) < :window), "
             f"found AS (SELECT a.id, ts_rank_cd({PG_DOCUMENT}, websearch_to_tsquery('simple', :q)) AS score"
             "  FROM matched JOIN articles a ON a.id = matched.id"
             "), best AS (SELECT id, score FROM found ORDER BY score DESC, id DESC LIMIT :limit OFFSET :offset) "
@@ -199,11 +221,12 @@ class SearchStore:
             "hl": PG_HEADLINE_OPTIONS,
             "hl_all": f"StartSel={MARK_START}, StopSel={MARK_END}, HighlightAll=true",
             "window": max(RANK_WINDOW, offset + limit),
+            "recent": RECENT_IDS,
         }
         with self.engine.connect() as connection:
             rows = connection.execute(page, params).all()
-            total = connection.execute(text(f"SELECT count(*) {base}"), params).scalar_one()
-        return SearchPage([SearchHit(article_from_row(r), r.hl_title, r.hl_snippet) for r in rows], int(total))
+            total, more = _count(connection, base, params)
+        return SearchPage([SearchHit(article_from_row(r), r.hl_title, r.hl_snippet) for r in rows], total, more)
 
     def content_version(self) -> tuple[int, int, int]:
         """Return the newest article, story and comment ids: a fingerprint that changes when any is added.

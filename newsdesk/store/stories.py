@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, insert, select
 
 from newsdesk.model import Article, Story
-from newsdesk.store.articles import article_from_row
+from newsdesk.store.articles import BRIEF_COLUMNS, article_from_row
 from newsdesk.store.tables import articles, related_articles, stories
 
 if TYPE_CHECKING:
@@ -81,17 +81,21 @@ class StoryStore:
             connection.execute(articles.update().where(articles.c.story_id == gone).values(story_id=kept))
             connection.execute(stories.delete().where(stories.c.id == gone))
 
-    def get_story(self, story_id: int) -> tuple[Story, list[Article]] | None:
-        """Return a story with its articles (oldest first), or None."""
+    def get_story(self, story_id: int, *, brief: bool = False) -> tuple[Story, list[Article]] | None:
+        """Return a story with its articles (oldest first), or None.
+
+        brief: read only the start of each article's body (BRIEF_COLUMNS), as lists show them.
+        """
         with self.engine.connect() as connection:
             row = connection.execute(select(stories).where(stories.c.id == story_id)).first()
             if row is None:
                 return None
-            found = self._story_articles(connection, story_id)
+            found = self._story_articles(connection, story_id, brief)
         return story_from_row(row, tuple(a.id for a in found if a.id is not None)), found
 
-    def _story_articles(self, connection: Connection, story_id: int) -> list[Article]:
-        query = select(articles).where(articles.c.story_id == story_id)
+    def _story_articles(self, connection: Connection, story_id: int, brief: bool) -> list[Article]:
+        query = select(*BRIEF_COLUMNS) if brief else select(articles)
+        query = query.where(articles.c.story_id == story_id)
         query = query.order_by(articles.c.published.asc().nulls_last(), articles.c.id)
         return [article_from_row(row) for row in connection.execute(query)]
 
@@ -150,9 +154,9 @@ class StoryStore:
         return found
 
     def related_of(self, article_id: int, *, limit: int = 10) -> list[Article]:
-        """Return the stored related articles of an article, best first."""
+        """Return the stored related articles of an article, best first (brief: only the start of each body)."""
         query = (
-            select(articles)
+            select(*BRIEF_COLUMNS)
             .join(related_articles, related_articles.c.related_id == articles.c.id)
             .where(related_articles.c.article_id == article_id)
             .order_by(related_articles.c.position)

@@ -17,8 +17,8 @@ def top_stories(store: Store, limit: int = 10) -> list[Story]:
 
 
 def story_with_articles(store: Store, story_id: int, limit: int = 500) -> tuple[Story, list[Article]] | None:
-    """Return a story with its articles, newest first (one read of the store), or None."""
-    found = store.get_story(story_id)
+    """Return a story with its articles, newest first, as lists show them (the start of each body), or None."""
+    found = store.get_story(story_id, brief=True)
     if found is None:
         return None
     return found[0], list(reversed(found[1]))[:limit]

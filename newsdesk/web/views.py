@@ -224,6 +224,7 @@ def search_context(store: Store, q: str, filters: Filters, page: int) -> dict[st
         "q": q,
         "hits": found.hits,
         "total": found.total,
+        "more": found.more,
         "page": page,
         "has_next": page * SEARCH_PAGE_SIZE < found.total,
         "filters": filters,
