@@ -198,3 +198,46 @@ def test_request_content_keeps_whom_it_addresses(parse):
     text = "The senator urged his fellow Republicans to withdraw their support for the nominee."
     found = _found(text, parse)
     assert found[0][:2] == ("The senator", "urged") and found[0][2].startswith("his fellow Republicans to withdraw")
+
+
+def test_clause_cue_with_an_object_reports_it(parse):
+    found = _found("Donald Trump is stressing the need to bolster the nation's cybersecurity efforts.", parse)
+    assert ("Donald Trump", "stressing", "the need to bolster the nation's cybersecurity efforts") in found
+
+
+def test_cue_after_a_preposition_takes_the_verbs_subject(parse):
+    text = "Dean then appeared on MSNBC and began by saying he would never diagnose anyone on television."
+    found = _found(text, parse)
+    assert any(src == "Dean" and cue == "saying" and c.startswith("he would never") for src, cue, c in found)
+
+
+def test_as_clause_attributes_the_main_clause(parse):
+    text = "As many experts have pointed out, Mr. Trump is free to release his returns, which critics demanded."
+    found = _found(text, parse)
+    assert any(src == "many experts" and c.startswith("Mr. Trump is free") for src, _, c in found)
+
+
+def test_trailing_according_to_takes_the_whole_clause(parse):
+    text = "Police have said they have no plans to release the recordings, according to attorneys for the family."
+    found = _found(text, parse)
+    assert [(src, cue) for src, cue, _ in found] == [("attorneys for the family", "according to")]
+    assert found[0][2].startswith("Police have said")
+
+
+def test_manner_of_speaking_and_attitude_verbs_are_cues():
+    forms = cue_forms()
+    assert forms["yells"][0] == "yell" and forms["bemoaned"][0] == "bemoan" and forms["despised"][0] == "despise"
+    assert "discussed" not in forms  # "They also discuss sanctions" reports no statement
+
+
+def test_quote_after_a_statement_closed_by_its_speaker_continues_it(parse):
+    text = 'The administration may be reluctant to act, Schiff said. "I don\'t think that should stop them."'
+    found = _found(text, parse)
+    assert len(found) == 1 and found[0][0] == "Schiff"
+    assert found[0][2].endswith('"I don\'t think that should stop them."')
+
+
+def test_reported_speech_keeps_the_quotation_after_a_colon(parse):
+    text = 'Clinton said she has the essential quality for the job: "Steadiness, and mixed with strength."'
+    found = _found(text, parse)
+    assert any(src == "Clinton" and c.endswith('strength."') for src, _, c in found)
