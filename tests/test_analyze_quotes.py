@@ -241,3 +241,10 @@ def test_reported_speech_keeps_the_quotation_after_a_colon(parse):
     text = 'Clinton said she has the essential quality for the job: "Steadiness, and mixed with strength."'
     found = _found(text, parse)
     assert any(src == "Clinton" and c.endswith('strength."') for src, _, c in found)
+
+
+def test_transcript_lines_opened_by_a_quotation_mark():
+    text = '"WALLACE: If I may, sir, will Gennifer Flowers be there?\n\n"PENCE: Gennifer Flowers will not be there.\n'
+    found = _found(text, None)
+    assert ("WALLACE", ":", "If I may, sir, will Gennifer Flowers be there?") in found
+    assert ("PENCE", ":", "Gennifer Flowers will not be there.") in found

@@ -200,7 +200,7 @@ def _introduced(text: str, previous: tuple[int, int] | None, s: int, e: int) -> 
     return QuoteSpan((_trim(text, s, e),), subject, (m.start("cue"), m.end("cue")), "direct") if subject else None
 
 
-_LABEL = re.compile(r"^(?P<src>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(?P<c>\S[^\n]{10,})$", re.M)
+_LABEL = re.compile(r"^[\"“]?(?P<src>[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}):[ \t]+(?P<c>\S[^\n]{10,})$", re.M)
 _NOT_SPEAKERS = frozenset(
     "note update updated editor photo photos video watch read related source sources see "
     "correction disclosure warning q a by image credit".split()
