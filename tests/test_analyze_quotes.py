@@ -248,3 +248,10 @@ def test_transcript_lines_opened_by_a_quotation_mark():
     found = _found(text, None)
     assert ("WALLACE", ":", "If I may, sir, will Gennifer Flowers be there?") in found
     assert ("PENCE", ":", "Gennifer Flowers will not be there.") in found
+
+
+def test_possessors_nominal_cue_reports_its_complement(parse):
+    text = "Reporters examined Donald Trump's claim that there have been thousands of shootings in Chicago this year."
+    found = _found(text, parse)
+    assert ("Donald Trump", "claim", "that there have been thousands of shootings in Chicago this year") in found
+    assert not _found("The claim that there have been thousands of shootings in Chicago was doubted.", parse)

@@ -53,3 +53,20 @@ def cue_forms() -> dict[str, tuple[str, bool]]:
         for form in _inflections(lemma):
             out.setdefault(form, (lemma, kind == "o"))
     return out
+
+
+# Nouns that report what their possessor said, meant or decided ("Trump's claim that …", "her promise to …"),
+# the nominal cues of attribution corpora (PARC, PolNeAR); each with its plural.
+_NOUNS = (
+    "claim statement comment remark promise pledge vow decision plan proposal call demand warning criticism attack "
+    "assertion argument accusation allegation charge belief view hope fear concern insistence suggestion "
+    "announcement determination message position denial admission prediction threat request description "
+    "refusal endorsement complaint question answer response reply explanation pitch case vision idea"
+)
+
+
+@lru_cache(maxsize=1)
+def cue_nouns() -> frozenset[str]:
+    """Return the nominal cues and their plurals ("claim", "claims", "criticism", …)."""
+    words = _NOUNS.split()
+    return frozenset(words) | frozenset(w + ("es" if w.endswith(("s", "sh", "ch")) else "s") for w in words)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsdesk.analyze.cues import cue_forms
+from newsdesk.analyze.cues import cue_forms, cue_nouns
 from newsdesk.analyze.direct import direct_quotes
 from newsdesk.analyze.reported import reported_speech
 from newsdesk.analyze.sentences import sentence_spans
@@ -49,6 +49,7 @@ _COLON_CUE = re.compile(rf"(?P<cue>{_AUX}(?:{_CUES}))(?:\s+[\w.'’-]+){{0,6}}\s
 _ACCORDING = re.compile(r"\baccording to\s+(?P<src>[^,;.“”\"]{2,120}?)(?=\s*[,.;]|$)", re.I)
 _QUOTED = re.compile(r"“[^”]{2,}”|\"[^\"\n]{2,}\"")
 _WORD = re.compile(r"\w+")
+_POSSESSIVES = frozenset("s his her their its our my your".split())
 _DETERMINERS = frozenset("the a an his her its their our my your this that these those every each no".split())
 
 
@@ -267,10 +268,13 @@ def _has_cue(text: str, s: int, e: int) -> bool:
     forms = cue_forms()
     if "ccording to" in text[s:e]:
         return True
+    nouns = cue_nouns()
     previous = ""
     for m in _WORD.finditer(text, s, e):
         word = m.group().lower()
         if word in forms and previous not in _DETERMINERS:  # "the report", "a call": nouns, not cues
+            return True
+        if word in nouns and previous in _POSSESSIVES:  # "Trump's claim", "her promise"
             return True
         previous = word
     return False

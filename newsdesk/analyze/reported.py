@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from newsdesk.analyze.cues import cue_forms
+from newsdesk.analyze.cues import cue_forms, cue_nouns
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -188,6 +188,35 @@ def _quoted(text: str, i: int) -> bool:
     return piece.count("“") > piece.count("”") or piece.count('"') % 2 == 1 or piece.count("''") % 2 == 1
 
 
+def _complement(noun: Token) -> Span | None:
+    """Return the span of what a nominal cue reports: its "that"/"to" clause or its object after about/of/on/…"""
+    for c in noun.rights:
+        if c.dep_ in ("acl", "ccomp", "relcl") and any(
+            g.dep_ in ("mark", "aux") and g.lower_ in ("that", "to") and g.i < c.i for g in c.children
+        ):
+            return _subtree(c)
+        objects = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+        if c.dep_ == "prep" and c.lower_ in _PREPS and objects:
+            return _subtree(objects[0])[0], _subtree(c)[1]
+    return None
+
+
+def _nominal(doc: Doc) -> list[Found]:
+    """Return what a possessor's nominal cue reports: "Trump's claim that …", "her promise to …", "his attacks on …"."""
+    nouns = cue_nouns()
+    out = []
+    for tok in doc:
+        if tok.lower_ not in nouns or not tok.tag_.startswith("NN") or _quoted(doc.text, tok.idx):
+            continue
+        owners = [c for c in tok.children if c.dep_ == "poss"]
+        content = _complement(tok) if owners else None
+        if content is None:
+            continue
+        owner = [t for t in owners[0].subtree if t.dep_ != "case"]  # "Trump's" → "Trump"
+        out.append((content, _extent(owner), (tok.idx, tok.idx + len(tok.text))))
+    return out
+
+
 def reported_speech(doc: Doc) -> list[Found]:
     """Return (content, source, cue) of each reported statement of a parsed sentence."""
     forms = cue_forms()
@@ -238,5 +267,6 @@ def reported_speech(doc: Doc) -> list[Found]:
     out = [f for f in out if not any(o is not f and o[0][0] <= f[2][0] < o[0][1] for o in out)]
     # "Police have said they …, according to the family's lawyers": a trailing "according to" scopes over the whole
     # clause, inner cue and all; placed before the cue ("according to AFP, Iwaya pointed out …") it only passes it on
+    out += [n for n in _nominal(doc) if not any(o[0][0] <= n[2][0] < o[0][1] for o in out)]  # not inside a statement
     according = [a for a in _according(doc) if not any(a[2][0] < a[0][0] <= cue[0] < a[0][1] for _, _, cue in out)]
     return according + [f for f in out if not any(a[0][0] <= f[2][0] < a[0][1] for a in according)]
