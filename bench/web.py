@@ -325,7 +325,18 @@ def bench_app() -> object:
     cache = os.environ.get("BENCH_WEB_CACHE") == "on"
     if os.environ.get("BENCH_SWITCH"):
         sys.setswitchinterval(float(os.environ["BENCH_SWITCH"]))
-    return create_app(store, load_settings(env={}, secret_key="bench"), page_cache=cache)
+    app = create_app(store, load_settings(env={}, secret_key="bench"), page_cache=cache)
+    threads = int(os.environ.get("BENCH_THREADS") or 0)
+    if not threads:
+        return app
+
+    async def limited(scope, receive, send):  # type: ignore[no-untyped-def]
+        import anyio.to_thread
+
+        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
+        await app(scope, receive, send)
+
+    return limited
 
 
 def serve(url: str, port: int, workers: int, cache: str) -> None:

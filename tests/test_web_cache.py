@@ -201,7 +201,7 @@ def test_a_stale_facet_menu_is_recomputed_in_the_background_while_requests_show_
         if "GROUP BY" in statement:
             scans.append(statement)
 
-    event.listen(store.engine, "before_cursor_execute", count)
+    event.listen(store.reader, "before_cursor_execute", count)
     try:
         busy = facets._computing["lang"]
         busy.acquire()  # as if a refresh were running
@@ -219,4 +219,4 @@ def test_a_stale_facet_menu_is_recomputed_in_the_background_while_requests_show_
         assert len(scans) == 1
         assert sorted(facets._cache["lang"][1]) == ["en", "sk"]
     finally:
-        event.remove(store.engine, "before_cursor_execute", count)
+        event.remove(store.reader, "before_cursor_execute", count)

@@ -34,6 +34,7 @@ class AccountStore:
     """Methods of Store for users and comments."""
 
     engine: Engine
+    reader: Engine  # the same database, for reads only (autocommit on PostgreSQL)
 
     def add_user(self, name: str, password_hash: str, *, is_admin: bool = False) -> User:
         """Create an account; raise StoreError when the name is taken."""
@@ -53,13 +54,13 @@ class AccountStore:
 
     def get_user(self, user_id: int) -> User | None:
         """Return the user with this id, or None."""
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             row = connection.execute(select(users).where(users.c.id == user_id)).first()
         return None if row is None else _user(row)
 
     def user_by_name(self, name: str) -> User | None:
         """Return the user with this name, or None."""
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             row = connection.execute(select(users).where(users.c.name == name)).first()
         return None if row is None else _user(row)
 
@@ -94,7 +95,7 @@ class AccountStore:
         query = (
             select(*_COMMENT_COLUMNS).join(users, users.c.id == comments.c.user_id).where(comments.c.id == comment_id)
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             row = connection.execute(query).first()
         return None if row is None else _comment(row)
 
@@ -104,7 +105,7 @@ class AccountStore:
         query = query.where(comments.c.article_id == article_id)
         if not include_hidden:
             query = query.where(comments.c.hidden.is_(False), users.c.blocked.is_(False))
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             rows = connection.execute(query.order_by(comments.c.created_at, comments.c.id).limit(limit)).all()
         return [_comment(row) for row in rows]
 
@@ -116,7 +117,7 @@ class AccountStore:
             .join(users, users.c.id == comments.c.user_id)
             .where(comments.c.article_id == article_id, comments.c.hidden.is_(False), users.c.blocked.is_(False))
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
     def count_recent_comments(self, user_id: int, since: datetime) -> int:
@@ -126,7 +127,7 @@ class AccountStore:
             .select_from(comments)
             .where(comments.c.user_id == user_id, comments.c.created_at >= since)
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return int(connection.execute(query).scalar_one())
 
     def edit_comment(self, comment_id: int, body: str) -> None:

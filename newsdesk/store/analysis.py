@@ -24,6 +24,7 @@ class AnalysisStore:
     """Methods of Store for analysis results."""
 
     engine: Engine
+    reader: Engine  # the same database, for reads only (autocommit on PostgreSQL)
 
     def save_analysis(self, article_id: int, article: Article, found: list[Entity] | None = None) -> None:
         """Replace the stored mentions, quotes and attributions of one article with article's."""
@@ -121,7 +122,7 @@ class AnalysisStore:
     def mentions_of(self, article_ids: list[int]) -> dict[int, list[Mention]]:
         """Return the stored mentions of many articles at once, with their entities' canonical names."""
         found: dict[int, list[Mention]] = {}
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             for start in range(0, len(article_ids), 500):
                 query = (
                     select(mentions, entities.c.name)
@@ -136,13 +137,13 @@ class AnalysisStore:
     def known_entities(self, *, limit: int = 5000) -> list[Entity]:
         """Return the stored entities, the most mentioned first, with their known spellings."""
         query = select(entities).order_by(entities.c.mention_count.desc(), entities.c.id).limit(limit)
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             rows = connection.execute(query).all()
         return [Entity(r.name, r.label, tuple(json.loads(r.variants)), r.role, r.id) for r in rows]
 
     def get_entity(self, entity_id: int) -> Entity | None:
         """Return the entity with this id, or None."""
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             row = connection.execute(select(entities).where(entities.c.id == entity_id)).first()
         if row is None:
             return None
@@ -150,7 +151,7 @@ class AnalysisStore:
 
     def article_analysis(self, article_id: int) -> tuple[list[Mention], list[Quote], list[Attribution]]:
         """Return the stored mentions, quotes and attributions of one article."""
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             m_rows = connection.execute(
                 select(mentions, entities.c.name)
                 .outerjoin(entities, mentions.c.entity_id == entities.c.id)

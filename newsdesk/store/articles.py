@@ -115,6 +115,7 @@ class ArticleStore:
     """Methods of Store for articles and outlets."""
 
     engine: Engine
+    reader: Engine  # the same database, for reads only (autocommit on PostgreSQL)
 
     def _insert(self, connection: Connection, table: Any = articles) -> Any:
         dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
@@ -188,7 +189,7 @@ class ArticleStore:
 
     def get_article(self, article_id: int) -> Article | None:
         """Return the article with this id, or None."""
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             row = connection.execute(select(articles).where(articles.c.id == article_id)).first()
         return None if row is None else article_from_row(row)
 
@@ -214,14 +215,14 @@ class ArticleStore:
         if until:
             query = query.where(articles.c.published < until)
         query = query.order_by(articles.c.published.desc().nulls_last(), articles.c.id.desc())
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             rows = connection.execute(query.limit(limit).offset(offset)).all()
         return [article_from_row(row) for row in rows]
 
     def known_urls(self, urls: list[str]) -> set[str]:
         """Return which of urls are already stored (as URL or canonical URL)."""
         found: set[str] = set()
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             for start in range(0, len(urls), 500):
                 chunk = urls[start : start + 500]
                 query = select(articles.c.url, articles.c.canonical_url).where(
@@ -233,7 +234,7 @@ class ArticleStore:
 
     def count_articles(self) -> int:
         """Return how many articles are stored."""
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return int(connection.execute(select(func.count()).select_from(articles)).scalar_one())
 
     def set_article_links(self, updates: dict[int, dict[str, int | None]]) -> None:

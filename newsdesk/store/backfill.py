@@ -98,13 +98,14 @@ class BackfillStore:
     """Methods of Store for backfill progress."""
 
     engine: Engine
+    reader: Engine  # the same database, for reads only (autocommit on PostgreSQL)
 
     def backfill_jobs(self, paths: list[str] | None = None) -> list[BackfillJob]:
         """Return the jobs of these WARC paths (every job when None), in path and offset order."""
         query = select(backfill_jobs).order_by(backfill_jobs.c.path, backfill_jobs.c.start_offset)
         if paths is not None:
             query = query.where(backfill_jobs.c.path.in_(paths))
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return [_job(row) for row in connection.execute(query)]
 
     def add_backfill_jobs(self, jobs: list[BackfillJob]) -> None:

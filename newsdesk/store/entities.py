@@ -35,6 +35,7 @@ class EntityStore:
     """Methods of Store for entity pages and the entities of articles and stories."""
 
     engine: Engine
+    reader: Engine  # the same database, for reads only (autocommit on PostgreSQL)
 
     def entities_of_articles(self, article_ids: list[int], *, limit: int = 30) -> list[tuple[Entity, int]]:
         """Return the entities mentioned in these articles with their mention counts, most mentioned first."""
@@ -49,7 +50,7 @@ class EntityStore:
             .order_by(count.desc(), entities.c.name)
             .limit(limit)
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return [(entity_from_row(row), int(row.n)) for row in connection.execute(query)]
 
     def entity_articles(self, entity_id: int, *, limit: int = 20, offset: int = 0) -> list[Article]:
@@ -62,7 +63,7 @@ class EntityStore:
             .limit(limit)
             .offset(offset)
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return [article_from_row(row) for row in connection.execute(query)]
 
     def entity_stories(self, entity_id: int, *, limit: int = 10) -> list[Story]:
@@ -77,7 +78,7 @@ class EntityStore:
             .where(stories.c.id.in_(story_ids))
             .order_by(stories.c.last_update.desc(), stories.c.id.desc())
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return [story_from_row(row) for row in connection.execute(query.limit(limit))]
 
     def entity_quotes(self, entity: Entity, *, limit: int = 10) -> list[SpokenQuote]:
@@ -92,7 +93,7 @@ class EntityStore:
             .order_by(articles.c.published.desc(), quotes.c.id.desc())
             .limit(limit)
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             rows = connection.execute(query).all()
         return [
             SpokenQuote(Quote(r.text, r.speaker, r.cue, r.kind, r.start, r.end), r.article_id, r.article_title)
@@ -110,7 +111,7 @@ class EntityStore:
             .order_by(func.length(quotes.c.text).desc(), quotes.c.id)
             .limit(limit * 3)
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             rows = connection.execute(query).all()
         seen: set[str] = set()
         found: list[SpokenQuote] = []
@@ -127,7 +128,7 @@ class EntityStore:
         """Return the stories with these ids, by id."""
         if not story_ids:
             return {}
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             rows = connection.execute(select(stories).where(stories.c.id.in_(story_ids[:1000]))).all()
         return {row.id: story_from_row(row) for row in rows}
 

@@ -23,6 +23,7 @@ class FeedStore:
     """Methods of Store for feeds."""
 
     engine: Engine
+    reader: Engine  # the same database, for reads only (autocommit on PostgreSQL)
 
     def add_feed(self, feed: Feed) -> Feed:
         """Store feed unless its URL is already there; return the stored feed."""
@@ -36,14 +37,14 @@ class FeedStore:
 
     def list_feeds(self) -> list[Feed]:
         """Return every feed, in the order they were added."""
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return [_feed(row) for row in connection.execute(select(feeds).order_by(feeds.c.id))]
 
     def due_feeds(self, now: datetime | None = None) -> list[Feed]:
         """Return feeds whose next check time has come."""
         now = now or datetime.now(UTC)
         due = or_(feeds.c.next_check_at.is_(None), feeds.c.next_check_at <= now)
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return [_feed(row) for row in connection.execute(select(feeds).where(due).order_by(feeds.c.id))]
 
     def remove_feed(self, url: str) -> bool:

@@ -47,6 +47,7 @@ class HealthStore:
     """Methods of Store for extraction failures."""
 
     engine: Engine
+    reader: Engine  # the same database, for reads only (autocommit on PostgreSQL)
 
     def record_failures(self, failures: list[PageFailure]) -> None:
         """Remember pages that gave no article."""
@@ -82,7 +83,7 @@ class HealthStore:
             .where(articles.c.ingested_at >= since, stored_key.is_not(None))
             .group_by(stored_key)
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             failed_rows = connection.execute(failed_query).all()
             names = list({r.name for r in failed_rows})
             stored = {r.name: int(r.n) for r in connection.execute(stored_query.where(stored_key.in_(names)))}

@@ -128,6 +128,7 @@ class SearchStore:
     """Methods of Store for finding articles."""
 
     engine: Engine
+    reader: Engine  # the same database, for reads only (autocommit on PostgreSQL)
 
     def browse_articles(self, filters: Filters | None = None, *, limit: int = 30, offset: int = 0) -> list[Article]:
         """Return the newest articles matching filters (undated ones last), as lists show them (BRIEF_COLUMNS)."""
@@ -136,7 +137,7 @@ class SearchStore:
             order = [articles.c.published.desc().nulls_last(), articles.c.id.desc()]
         else:  # SQLite sorts NULL lowest, so DESC puts undated articles last and can use the index
             order = [articles.c.published.desc(), articles.c.id.desc()]
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             rows = connection.execute(query.order_by(*order).limit(limit).offset(offset)).all()
         return [article_from_row(row) for row in rows]
 
@@ -146,7 +147,7 @@ class SearchStore:
             raise ValueError(f"no facet {column!r}")
         col = articles.c[column]
         query = select(col).where(col != "").group_by(col).order_by(func.count().desc(), col).limit(limit)
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return [row[0] for row in connection.execute(query)]
 
     def search_articles(
@@ -167,7 +168,7 @@ class SearchStore:
         params |= {"q": match, "window": max(RANK_WINDOW, offset + limit) - 1, "limit": limit, "offset": offset}
         join = " JOIN articles a ON a.id = articles_fts.rowid" if where else ""
         base = f"FROM articles_fts{join} WHERE articles_fts MATCH :q{where}"
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             # bm25 ranks only the newest matches, so that a common word costs a bounded amount of work
             floor = connection.execute(
                 text(f"SELECT articles_fts.rowid {base} ORDER BY articles_fts.rowid DESC LIMIT 1 OFFSET :window"),
@@ -223,7 +224,7 @@ class SearchStore:
             "window": max(RANK_WINDOW, offset + limit),
             "recent": RECENT_IDS,
         }
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             rows = connection.execute(page, params).all()
             total, more = _count(connection, base, params)
         return SearchPage([SearchHit(article_from_row(r), r.hl_title, r.hl_snippet) for r in rows], total, more)
@@ -239,7 +240,7 @@ class SearchStore:
             select(func.max(stories.c.id)).scalar_subquery(),
             select(func.max(comments.c.id)).scalar_subquery(),
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             row = connection.execute(query).one()
         return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
 

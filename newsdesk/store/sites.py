@@ -33,6 +33,7 @@ class SiteStore:
     """Methods of Store for learned site templates."""
 
     engine: Engine
+    reader: Engine  # the same database, for reads only (autocommit on PostgreSQL)
 
     def add_site_page(self, domain: str, fingerprints: list[str]) -> SiteRecord:
         """Record one page's block fingerprints for domain and return the site's record."""
@@ -59,7 +60,7 @@ class SiteStore:
 
     def site_record(self, domain: str) -> SiteRecord | None:
         """Return what is stored about domain, or None."""
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             row = connection.execute(select(site_templates).where(site_templates.c.domain == domain)).first()
         if row is None:
             return None
@@ -67,6 +68,6 @@ class SiteStore:
 
     def site_blocks(self) -> dict[str, list[str]]:
         """Return the learned blocks of every site that has some, by domain."""
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             rows = connection.execute(select(site_templates.c.domain, site_templates.c.blocks)).all()
         return {row.domain: blocks for row in rows if (blocks := json.loads(row.blocks))}

@@ -49,6 +49,7 @@ class StoryStore:
     """Methods of Store for stories and the story/duplicate links of articles."""
 
     engine: Engine
+    reader: Engine  # the same database, for reads only (autocommit on PostgreSQL)
 
     def save_story(self, story: Story) -> Story:
         """Insert story (no id) or update it (id); return it with its id."""
@@ -86,7 +87,7 @@ class StoryStore:
 
         brief: read only the start of each article's body (BRIEF_COLUMNS), as lists show them.
         """
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             row = connection.execute(select(stories).where(stories.c.id == story_id)).first()
             if row is None:
                 return None
@@ -105,27 +106,27 @@ class StoryStore:
         if since is not None:
             query = query.where(stories.c.last_update >= since)
         query = query.order_by(stories.c.score.desc(), stories.c.outlet_count.desc(), stories.c.id.desc())
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return [story_from_row(row) for row in connection.execute(query.limit(limit))]
 
     def stories_of(self, article_ids: list[int]) -> dict[int, int | None]:
         """Return the story id of each of these articles."""
         query = select(articles.c.id, articles.c.story_id).where(articles.c.id.in_(article_ids))
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return {int(row.id): row.story_id for row in connection.execute(query)}
 
     def recent_articles(self, since: datetime, *, limit: int = 200_000) -> list[Article]:
         """Return articles published (or fetched) since a time, oldest first: the window that warms the clusterer."""
         when = func.coalesce(articles.c.published, articles.c.fetched_at, articles.c.ingested_at)
         query = select(articles).where(when >= since).order_by(when, articles.c.id).limit(limit)
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return [article_from_row(row) for row in connection.execute(query)]
 
     def unassigned_articles(self, *, limit: int = 2000) -> list[Article]:
         """Return stored articles that belong to no story yet, oldest first."""
         when = func.coalesce(articles.c.published, articles.c.fetched_at, articles.c.ingested_at)
         query = select(articles).where(articles.c.story_id.is_(None)).order_by(when, articles.c.id).limit(limit)
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return [article_from_row(row) for row in connection.execute(query)]
 
     def save_related(self, related: Mapping[int, Sequence[tuple[int, float]]]) -> None:
@@ -146,7 +147,7 @@ class StoryStore:
         """Return the stored (related id, score) lists of these articles, best first; none for those without."""
         found: dict[int, list[tuple[int, float]]] = {}
         query = select(related_articles).order_by(related_articles.c.article_id, related_articles.c.position)
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             for chunk in range(0, len(article_ids), 5000):
                 part = query.where(related_articles.c.article_id.in_(list(article_ids[chunk : chunk + 5000])))
                 for row in connection.execute(part):
@@ -162,12 +163,12 @@ class StoryStore:
             .order_by(related_articles.c.position)
             .limit(limit)
         )
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return [article_from_row(row) for row in connection.execute(query)]
 
     def count_stories(self) -> int:
         """Return how many stories are stored."""
-        with self.engine.connect() as connection:
+        with self.reader.connect() as connection:
             return int(connection.execute(select(func.count()).select_from(stories)).scalar_one())
 
 
