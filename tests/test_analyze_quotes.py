@@ -255,3 +255,8 @@ def test_possessors_nominal_cue_reports_its_complement(parse):
     found = _found(text, parse)
     assert ("Donald Trump", "claim", "that there have been thousands of shootings in Chicago this year") in found
     assert not _found("The claim that there have been thousands of shootings in Chicago was doubted.", parse)
+
+
+def test_naming_cue_reports_the_whole_naming(parse):
+    text = "Rendell called it a common ailment during grueling bids for office."
+    assert ("Rendell", "called", "it a common ailment during grueling bids for office") in _found(text, parse)

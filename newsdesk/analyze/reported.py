@@ -188,6 +188,24 @@ def _quoted(text: str, i: int) -> bool:
     return piece.count("“") > piece.count("”") or piece.count('"') % 2 == 1 or piece.count("''") % 2 == 1
 
 
+# verbs that name or class what they report ("called Oz a quack", "labeled it a hoax"): all that follows is said
+_NAMING = frozenset(("call", "label", "dub", "brand", "term", "deem", "declare"))
+
+
+def _naming_end(verb: Token, obj: Token) -> int:
+    """Return where the naming after `verb`'s object ends: its complement with every modifier, up to a new clause."""
+    end = _subtree(obj)[1]
+    for c in verb.rights:
+        if c.i <= obj.i or c.is_punct or c.dep_ in ("cc", "conj"):
+            continue
+        edge = c.left_edge.i
+        marked = any(g.dep_ == "mark" for g in c.children)
+        if c.dep_ in ("advcl", "npadvmod") and (marked or (edge > 0 and c.doc[edge - 1].text == ",")):
+            break  # "…, saying …", "… because they felt …": a new clause
+        end = max(end, _subtree(c)[1])
+    return end
+
+
 def _complement(noun: Token) -> Span | None:
     """Return the span of what a nominal cue reports: its "that"/"to" clause or its object after about/of/on/…"""
     for c in noun.rights:
@@ -249,6 +267,9 @@ def reported_speech(doc: Doc) -> list[Found]:
             ]
             if tail:
                 content = (content[0], max(content[1], _subtree(tail[-1])[1]))
+            complement = any(c.dep_ == "oprd" for c in tok.children) or any(c.dep_ == "appos" for c in clause.children)
+            if entry[0] in _NAMING and clause.dep_ == "dobj" and complement:
+                content = (content[0], max(content[1], _naming_end(tok, clause)))
         words = [t for t in clause.subtree if not t.is_punct]
         named = clause.dep_ == "dobj" and clause.tag_ in ("NNP", "NNPS", "PRP")  # "endorsed Clinton", "cited it"
         verbless = clause.dep_ == "ccomp" and not any(t.tag_.startswith(("VB", "MD")) for t in words)
