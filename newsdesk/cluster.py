@@ -5,6 +5,11 @@ its similarity to a story is the mean cosine to the story's members, which equal
 with the sum of their unit vectors, so a story costs one sparse vector whatever its size.
 Stories that stay quiet longer than the window leave the index, which bounds memory by the
 active time window; similarity decays with the time since a story's last article.
+
+When the static sentence-embedding model is built (newsdesk.embed), the similarity mixes in the mean
+embedding cosine to the story's members, again one dense sum per story, minus the article's mean cosine to
+all articles seen (so a topic-neutral offset of the static model does not count as similarity).
+Without the model the clusterer logs it once and uses TF-IDF alone.
 """
 
 from __future__ import annotations
@@ -13,9 +18,12 @@ import math
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+import numpy as np
+
+from newsdesk.embed import Encoder, load_encoder
 from newsdesk.model import Article
 
 _WORD = re.compile(r"[^\W\d_][\w'’]*|\d[\d,.]*\d|\d")
@@ -47,6 +55,9 @@ class ClusterOptions:
     shortlist: int = 20  # candidate stories scored in full
     story_terms: int = 400  # terms kept in a story's summed vector
     idf_window: int = 100_000  # articles per document-frequency generation; two are kept
+    embed_weight: float = 0.0  # share of the embedding cosine in the similarity; 0 = TF-IDF only
+    embed_shortlist: int = 10  # candidate stories added by embedding cosine alone
+    embed_chars: int = 1000  # characters of title and text encoded
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +69,7 @@ class ClusterDoc:
     text: str
     published: datetime | None = None
     entities: tuple[str, ...] = ()
+    embedding: np.ndarray | None = field(default=None, compare=False)  # unit vector; encoded on add when None
 
 
 @dataclass(slots=True)
@@ -67,6 +79,7 @@ class _Story:
     size: int
     last: float | None
     members: list[int] = field(default_factory=list)
+    row: int = -1  # the story's row in the clusterer's embedding sums, -1 without embeddings
 
 
 def stem(word: str) -> str:
@@ -115,12 +128,75 @@ class DocumentFrequency:
         return math.log((self._count + self._previous_count + 1) / (df + 1)) + 1.0
 
 
+class _EmbeddingSums:
+    """Each open story's sum of member embeddings, one row of a matrix, so one product scores every story."""
+
+    def __init__(self, dim: int, window: int) -> None:
+        self.sums = np.zeros((64, dim), dtype=np.float32)
+        self.sizes = np.zeros(64, dtype=np.float32)  # 0 marks a free row
+        self.story = np.full(64, -1, dtype=np.int64)
+        self.free: list[int] = []
+        self.used = 0
+        self.mean = np.zeros(dim, dtype=np.float32)  # running mean of the embeddings seen
+        self.seen = 0
+        self.window = window
+
+    def new_row(self, story_id: int) -> int:
+        """Return a free row for story_id."""
+        if self.free:
+            row = self.free.pop()
+        else:
+            if self.used == len(self.sizes):
+                grow = len(self.sizes)
+                self.sums = np.vstack([self.sums, np.zeros_like(self.sums)])
+                self.sizes = np.concatenate([self.sizes, np.zeros(grow, dtype=np.float32)])
+                self.story = np.concatenate([self.story, np.full(grow, -1, dtype=np.int64)])
+            row, self.used = self.used, self.used + 1
+        self.story[row] = story_id
+        return row
+
+    def add(self, row: int, vector: np.ndarray) -> None:
+        """Add a member's embedding to a row."""
+        self.sums[row] += vector
+        self.sizes[row] += 1
+
+    def observe(self, vector: np.ndarray) -> None:
+        """Count an article's embedding in the running mean (over about the last window articles)."""
+        self.seen += 1
+        self.mean += (vector - self.mean) / min(self.seen, self.window)
+
+    def merge(self, keep: int, gone: int) -> None:
+        """Add row gone into row keep and free gone."""
+        self.sums[keep] += self.sums[gone]
+        self.sizes[keep] += self.sizes[gone]
+        self.release(gone)
+
+    def release(self, row: int) -> None:
+        """Free a row."""
+        self.sums[row] = 0.0
+        self.sizes[row] = 0.0
+        self.story[row] = -1
+        self.free.append(row)
+
+    def scores(self, vector: np.ndarray) -> np.ndarray:
+        """Return each row's mean cosine to vector, less vector's mean cosine to all articles (-inf if free)."""
+        sizes = self.sizes[: self.used]
+        dots = self.sums[: self.used] @ vector
+        offset = float(vector @ self.mean)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(sizes > 0, dots / sizes - offset, -np.inf)
+
+
 class StoryClusterer:
     """Assigns articles to stories one at a time, keeping only the active window in memory."""
 
-    def __init__(self, options: ClusterOptions | None = None) -> None:
+    def __init__(self, options: ClusterOptions | None = None, encoder: Encoder | None = None) -> None:
         self.options = options or ClusterOptions()
         self.df = DocumentFrequency(self.options.idf_window)
+        if self.options.embed_weight > 0 and encoder is None:
+            encoder = load_encoder()
+        self.encoder = encoder if self.options.embed_weight > 0 else None
+        self._sums = _EmbeddingSums(self.encoder.dim, self.options.idf_window) if self.encoder else None
         self._stories: dict[int, _Story] = {}
         self._index: dict[str, set[int]] = {}
         self._merges: list[tuple[int, int]] = []
@@ -157,7 +233,8 @@ class StoryClusterer:
             self._clock = now if self._clock is None else max(self._clock, now)
             self._expire(self._clock)
         vector = self.vectorise(doc, learn=True)
-        scored = self._score(vector, now)
+        embedding = self._embed(doc) if self._sums is not None else None
+        scored = self._score(vector, embedding, now)
         if scored and scored[0][0] >= self.options.threshold:
             story = self._stories[scored[0][1]]
             for score, other in scored[1:]:
@@ -167,14 +244,39 @@ class StoryClusterer:
         else:
             story = self._new_story(now)
         self._join(story, doc.key, vector, now)
+        if self._sums is not None and embedding is not None:
+            self._sums.add(story.row, embedding)
+            self._sums.observe(embedding)
         return story.id, vector
+
+    def embed(self, docs: Sequence[ClusterDoc]) -> list[ClusterDoc]:
+        """Return docs with their embeddings filled in, encoded as one batch (unchanged without a model)."""
+        if self.encoder is None:
+            return list(docs)
+        todo = [i for i, doc in enumerate(docs) if doc.embedding is None]
+        out = list(docs)
+        if todo:
+            vectors = self.encoder.encode([self._embed_text(docs[i]) for i in todo])
+            for i, row in zip(todo, vectors, strict=True):
+                out[i] = replace(docs[i], embedding=row)
+        return out
+
+    def _embed_text(self, doc: ClusterDoc) -> str:
+        return f"{doc.title}. {doc.text}"[: self.options.embed_chars]
+
+    def _embed(self, doc: ClusterDoc) -> np.ndarray | None:
+        if doc.embedding is not None:
+            return doc.embedding
+        if self.encoder is None:
+            return None
+        return self.encoder.encode([self._embed_text(doc)])[0]
 
     def pop_merges(self) -> list[tuple[int, int]]:
         """Return the (merged, kept) story id pairs since the last call, and forget them."""
         merges, self._merges = self._merges, []
         return merges
 
-    def _score(self, vector: Vector, now: float | None) -> list[tuple[float, int]]:
+    def _score(self, vector: Vector, embedding: np.ndarray | None, now: float | None) -> list[tuple[float, int]]:
         o = self.options
         heavy = sorted(vector, key=vector.__getitem__, reverse=True)[: o.lookup_terms]
         # a partial dot product over the heaviest terms shortlists the stories worth a full one
@@ -185,11 +287,20 @@ class StoryClusterer:
                 story = self._stories[story_id]
                 partial[story_id] = partial.get(story_id, 0.0) + weight * story.total.get(word, 0.0) / story.size
         shortlist = sorted(partial, key=partial.__getitem__, reverse=True)[: o.shortlist]
+        near = None
+        if embedding is not None and self._sums is not None and self._sums.used:
+            near = self._sums.scores(embedding)
+            # stories close in meaning but sharing no heavy term are candidates too
+            top = np.argsort(-near)[: o.embed_shortlist]
+            shortlist.extend(int(self._sums.story[row]) for row in top if near[row] > -np.inf)
+            shortlist = list(dict.fromkeys(shortlist))
         scored = []
         for story_id in shortlist:
             story = self._stories[story_id]
             total = story.total
             score = sum(v * total.get(word, 0.0) for word, v in vector.items()) / story.size
+            if near is not None and story.row >= 0:
+                score = (1.0 - o.embed_weight) * score + o.embed_weight * float(near[story.row])
             if now is not None and story.last is not None:
                 score *= 0.5 ** (max(0.0, now - story.last) / 3600.0 / o.half_life_hours)
             scored.append((score, story_id))
@@ -198,6 +309,8 @@ class StoryClusterer:
 
     def _new_story(self, now: float | None) -> _Story:
         story = _Story(self._next_id, {}, 0, now)
+        if self._sums is not None:
+            story.row = self._sums.new_row(story.id)
         self._next_id += 1
         self._stories[story.id] = story
         return story
@@ -233,6 +346,8 @@ class StoryClusterer:
         if gone.last is not None:
             keep.last = gone.last if keep.last is None else max(keep.last, gone.last)
         self._unindex(gone.id, gone.total)
+        if self._sums is not None and keep.row >= 0 and gone.row >= 0:
+            self._sums.merge(keep.row, gone.row)
         del self._stories[gone.id]
         self._merges.append((gone.id, keep.id))
         return keep
@@ -254,6 +369,8 @@ class StoryClusterer:
         stale = [s for s in self._stories.values() if s.last is not None and s.last < now - window]
         for story in stale:
             self._unindex(story.id, story.total)
+            if self._sums is not None and story.row >= 0:
+                self._sums.release(story.row)
             del self._stories[story.id]
 
 
