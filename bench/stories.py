@@ -1,9 +1,12 @@
 """Benchmark the story stages: dedupe, streaming clustering, related articles, and a bounded-memory scale run.
 
-Usage: .venv/bin/python bench/stories.py [--shared ../shared] [--no-baseline] [--scale N]
+Usage: .venv/bin/python bench/stories.py [--shared ../shared] [--no-baseline] [--scale N] [--embed]
 Baselines run here too: datasketch MinHash LSH (128 permutations, word 5-grams, threshold 0.5, union of
 hits) for dedupe; TF-IDF single-pass centroid (best of a few thresholds, IDF from the whole file) for clustering.
-Speeds are CPU seconds of this process (one core).
+--embed measures the static sentence-embedding model (`make models`): encoder texts/s, each article's 2
+nearest neighbours' own-story share by TF-IDF, embedding and a 50/50 mix of the cosines, and the streaming
+clusterer with the mixed similarity (encoding included) against the TF-IDF-only clusterer.
+Speeds are CPU seconds of this process (one core; BLAS limited to one thread).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from newsdesk.cluster import ClusterDoc, ClusterOptions, StoryClusterer, cluster_docs
 from newsdesk.dedupe import DedupeOptions, dedupe_groups
@@ -145,6 +149,57 @@ def bench_cluster(shared: Path, baseline: bool) -> None:
         print(f"cluster tfidf single-pass centroid BCubed F1 {best[0]:.4f} (best threshold {best[1]})")
 
 
+EMBED_OPTIONS = ClusterOptions(embed_weight=0.15, threshold=0.28, merge_threshold=0.43)
+
+
+def _nearest_share(sims: np.ndarray, labels: np.ndarray, k: int = 2) -> float:
+    sims = sims.copy()
+    np.fill_diagonal(sims, -np.inf)
+    top = np.argpartition(-sims, k, axis=1)[:, :k]
+    return float((labels[top] == labels[:, None]).mean())
+
+
+def bench_embed(shared: Path) -> None:
+    """Encoder speed, nearest-2 own-story shares, and streaming clustering with and without embeddings."""
+    from scipy.sparse import csr_matrix
+
+    from newsdesk.embed import load_encoder, model_dir
+
+    encoder = load_encoder()
+    if encoder is None:
+        print(f"embed   no model at {model_dir()} (make models): skipped")
+        return
+    gold = shared / "corpora/story-clusters/dev.jsonl"
+    rows = _read(gold)
+    ids, labels = [r["id"] for r in rows], np.array([r["label"] for r in rows])
+    tool = shared / "tools/eval_clusters.py"
+    docs = [ClusterDoc(i, r["title"] or "", r["text"] or "") for i, r in enumerate(rows)]
+    texts = [f"{d.title}. {d.text}"[: EMBED_OPTIONS.embed_chars] for d in docs]
+    embedded, seconds = _timed(encoder.encode, texts)
+    _, single = _timed(lambda: [encoder.encode([t]) for t in texts[:1000]])
+    print(f"embed   encoder {encoder.dim} dims: {len(texts) / seconds:,.0f} texts/s in one batch, "
+          f"{1000 / single:,.0f} texts/s one at a time")
+    clusterer = StoryClusterer(ClusterOptions())
+    for doc in docs:
+        clusterer.vectorise(doc, learn=True)
+    vocab: dict[str, int] = {}
+    data, cols, ptr = [], [], [0]
+    for doc in docs:
+        for word, v in clusterer.vectorise(doc).items():
+            cols.append(vocab.setdefault(word, len(vocab)))
+            data.append(v)
+        ptr.append(len(cols))
+    tfidf = csr_matrix((data, cols, ptr), shape=(len(docs), len(vocab)))
+    sims_t, sims_e = (tfidf @ tfidf.T).toarray(), embedded @ embedded.T
+    print(f"embed   nearest-2 own-story share: TF-IDF {_nearest_share(sims_t, labels):.3f}, "
+          f"embedding {_nearest_share(sims_e, labels):.3f}, 50/50 mix {_nearest_share(sims_t + sims_e, labels):.3f}")
+    for name, options in (("TF-IDF only", ClusterOptions(embed_weight=0.0)), ("mixed", EMBED_OPTIONS)):
+        stories, seconds = _timed(cluster_docs, docs, options)
+        m = _score(tool, gold, ids, stories)
+        print(f"embed   cluster {name:12} BCubed P {m['bcubed_p']:.4f} R {m['bcubed_r']:.4f} F1 {m['bcubed_f1']:.4f}"
+              f"  {len(docs) / seconds:,.0f} articles/s (streaming, encoding included)")
+
+
 def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -173,9 +228,14 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--scale", type=int, default=0, help="only the scale run, with this many articles")
+    parser.add_argument("--embed", action="store_true", help="only the sentence-embedding figures")
     args = parser.parse_args()
+    threadpool_limits(limits=1)
     if args.scale:
         bench_scale(args.shared, args.scale)
+        return
+    if args.embed:
+        bench_embed(args.shared)
         return
     bench_dedupe(args.shared, not args.no_baseline)
     bench_cluster(args.shared, not args.no_baseline)

@@ -196,7 +196,7 @@ class StoryClusterer:
         if self.options.embed_weight > 0 and encoder is None:
             encoder = load_encoder()
         self.encoder = encoder if self.options.embed_weight > 0 else None
-        self._sums = _EmbeddingSums(self.encoder.dim, self.options.idf_window) if self.encoder else None
+        self._sums: _EmbeddingSums | None = None  # made on the first embedding, which gives the dimension
         self._stories: dict[int, _Story] = {}
         self._index: dict[str, set[int]] = {}
         self._merges: list[tuple[int, int]] = []
@@ -233,7 +233,9 @@ class StoryClusterer:
             self._clock = now if self._clock is None else max(self._clock, now)
             self._expire(self._clock)
         vector = self.vectorise(doc, learn=True)
-        embedding = self._embed(doc) if self._sums is not None else None
+        embedding = self._embed(doc) if self.options.embed_weight > 0 else None
+        if embedding is not None and self._sums is None:
+            self._sums = _EmbeddingSums(len(embedding), self.options.idf_window)
         scored = self._score(vector, embedding, now)
         if scored and scored[0][0] >= self.options.threshold:
             story = self._stories[scored[0][1]]
@@ -245,6 +247,8 @@ class StoryClusterer:
             story = self._new_story(now)
         self._join(story, doc.key, vector, now)
         if self._sums is not None and embedding is not None:
+            if story.row < 0:
+                story.row = self._sums.new_row(story.id)
             self._sums.add(story.row, embedding)
             self._sums.observe(embedding)
         return story.id, vector
@@ -309,8 +313,6 @@ class StoryClusterer:
 
     def _new_story(self, now: float | None) -> _Story:
         story = _Story(self._next_id, {}, 0, now)
-        if self._sums is not None:
-            story.row = self._sums.new_row(story.id)
         self._next_id += 1
         self._stories[story.id] = story
         return story
@@ -346,8 +348,12 @@ class StoryClusterer:
         if gone.last is not None:
             keep.last = gone.last if keep.last is None else max(keep.last, gone.last)
         self._unindex(gone.id, gone.total)
-        if self._sums is not None and keep.row >= 0 and gone.row >= 0:
-            self._sums.merge(keep.row, gone.row)
+        if self._sums is not None and gone.row >= 0:
+            if keep.row < 0:
+                keep.row, gone.row = gone.row, -1
+                self._sums.story[keep.row] = keep.id
+            else:
+                self._sums.merge(keep.row, gone.row)
         del self._stories[gone.id]
         self._merges.append((gone.id, keep.id))
         return keep
