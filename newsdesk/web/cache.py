@@ -19,7 +19,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 
-from anyio import to_thread
+from anyio import CapacityLimiter, to_thread
 from starlette.requests import cookie_parser
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -65,6 +65,8 @@ class PageCache:
     _polled_at: float = float("-inf")
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _polling: asyncio.Lock | None = None
+    # its own thread, so that a version poll never queues behind page renders for the shared thread pool
+    _poller: CapacityLimiter | None = None
 
     async def version(self) -> Hashable:
         """Return the store's content version, asking the store at most every ``poll`` seconds."""
@@ -76,7 +78,8 @@ class PageCache:
             return self._version  # another request is asking: the last answer is at most a poll old
         async with self._polling:
             if time.monotonic() - self._polled_at >= self.poll:
-                self._version = await to_thread.run_sync(self.version_of)
+                self._poller = self._poller or CapacityLimiter(1)
+                self._version = await to_thread.run_sync(self.version_of, limiter=self._poller)
                 self._polled_at = time.monotonic()
         return self._version
 
