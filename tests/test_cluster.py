@@ -2,24 +2,46 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
 
 from newsdesk.cluster import ClusterDoc, ClusterOptions, StoryClusterer, cluster_docs, terms
+from newsdesk.embed import load_encoder
 
 T0 = datetime(2024, 11, 16, 9, tzinfo=UTC)
 KYIV = [
-    ("Japan's foreign minister visits Kyiv", "Japanese Foreign Minister Takeshi Iwaya arrived in Kyiv on Saturday on "
-     "an unannounced visit to discuss military cooperation between Russia and North Korea."),
-    ("Iwaya in Kyiv condemns North Korean troops", "Foreign Minister Takeshi Iwaya, visiting Kyiv, said North Korean "
-     "troops fighting for Russia have significant consequences for security in East Asia."),
-    ("Japan's top diplomat in Ukraine", "Takeshi Iwaya met Ukrainian Foreign Minister Andrii Sybiha in Kyiv and "
-     "condemned the deployment of North Korean soldiers alongside Russian troops."),
+    (
+        "Japan's foreign minister visits Kyiv",
+        "Japanese Foreign Minister Takeshi Iwaya arrived in Kyiv on Saturday on "
+        "an unannounced visit to discuss military cooperation between Russia and North Korea.",
+    ),
+    (
+        "Iwaya in Kyiv condemns North Korean troops",
+        "Foreign Minister Takeshi Iwaya, visiting Kyiv, said North Korean "
+        "troops fighting for Russia have significant consequences for security in East Asia.",
+    ),
+    (
+        "Japan's top diplomat in Ukraine",
+        "Takeshi Iwaya met Ukrainian Foreign Minister Andrii Sybiha in Kyiv and "
+        "condemned the deployment of North Korean soldiers alongside Russian troops.",
+    ),
 ]
 STORM = [
-    ("Storm batters Pacific coast", "A powerful storm knocked out power to thousands of homes along the Pacific "
-     "coast on Saturday as wind gusts reached hurricane force."),
-    ("Pacific coast storm leaves thousands without power", "Hurricane-force wind gusts from the storm cut power to "
-     "thousands of homes on the Pacific coast, utilities said."),
+    (
+        "Storm batters Pacific coast",
+        "A powerful storm knocked out power to thousands of homes along the Pacific "
+        "coast on Saturday as wind gusts reached hurricane force.",
+    ),
+    (
+        "Pacific coast storm leaves thousands without power",
+        "Hurricane-force wind gusts from the storm cut power to "
+        "thousands of homes on the Pacific coast, utilities said.",
+    ),
 ]
 
 
@@ -56,8 +78,11 @@ def test_stories_merge_when_an_article_bridges_them() -> None:
     a = clusterer.add(ClusterDoc(0, "Iwaya visits Kyiv", "Takeshi Iwaya arrived in Kyiv on Saturday."))[0]
     b = clusterer.add(ClusterDoc(1, "North Korean troops in Russia", "North Korean soldiers fight for Russia."))[0]
     assert a != b
-    bridge = ClusterDoc(2, "Iwaya in Kyiv on North Korean troops", "Takeshi Iwaya arrived in Kyiv on Saturday and "
-                        "condemned North Korean soldiers who fight for Russia.")
+    bridge = ClusterDoc(
+        2,
+        "Iwaya in Kyiv on North Korean troops",
+        "Takeshi Iwaya arrived in Kyiv on Saturday and condemned North Korean soldiers who fight for Russia.",
+    )
     kept = clusterer.add(bridge)[0]
     assert clusterer.pop_merges() == [(b if kept == a else a, kept)]
     assert clusterer.active == 1
@@ -67,3 +92,95 @@ def test_entities_count_as_terms() -> None:
     clusterer = StoryClusterer()
     with_names = clusterer.vectorise(ClusterDoc(0, "Visit", "He arrived.", entities=("Takeshi Iwaya",)))
     assert "@takeshi iwaya" in with_names
+
+
+def _unit(i: int, dim: int = 8) -> np.ndarray:
+    vector = np.zeros(dim, dtype=np.float32)
+    vector[i] = 1.0
+    return vector
+
+
+BACKGROUND = [
+    ("Budget vote", "Parliament passed the budget."),
+    ("Cup final", "The striker scored twice."),
+    ("Rate cut", "The central bank lowered rates."),
+    ("Volcano erupts", "Ash closed the airport."),
+]
+
+
+def test_embeddings_join_articles_that_share_no_words() -> None:
+    def run(weight: float) -> list[int]:
+        background = [replace(d, embedding=_unit(i)) for i, d in enumerate(docs(BACKGROUND))]
+        same_meaning = ClusterDoc(9, "Lawmakers approve spending plan", "Deputies adopted it.", embedding=_unit(0))
+        return cluster_docs([*background, same_meaning], ClusterOptions(embed_weight=weight))
+
+    with_embeddings = run(0.9)
+    assert with_embeddings[4] == with_embeddings[0]
+    assert len(set(with_embeddings[:4])) == 4
+    assert run(0.0)[4] not in run(0.0)[:4]  # TF-IDF alone keeps them apart
+
+
+def test_embedding_rows_are_freed_on_expiry_and_reused() -> None:
+    clusterer = StoryClusterer(ClusterOptions(embed_weight=0.5, window_hours=72))
+    for i, doc in enumerate(docs(KYIV[:2], 0, T0)):
+        clusterer.add(replace(doc, embedding=_unit(i % 2)))
+    sums = clusterer._sums
+    assert sums is not None
+    rows_before = sums.used
+    later = clusterer.add(ClusterDoc(5, *STORM[0], T0 + timedelta(days=30), embedding=_unit(3)))[0]
+    assert clusterer.active == 1
+    live = np.flatnonzero(sums.sizes[: sums.used] > 0)
+    assert [int(sums.story[row]) for row in live] == [later]  # the month-old stories' rows were freed
+    assert sums.used == rows_before  # and reused, not grown
+
+
+def test_embedding_rows_merge_with_their_stories() -> None:
+    clusterer = StoryClusterer(ClusterOptions(embed_weight=0.5, threshold=0.2, merge_threshold=0.2))
+    a = ClusterDoc(0, "Iwaya visits Kyiv", "Takeshi Iwaya arrived in Kyiv on Saturday.", embedding=_unit(0))
+    b = ClusterDoc(1, "North Korean troops in Russia", "North Korean soldiers fight for Russia.", embedding=_unit(1))
+    for i, doc in enumerate(docs(BACKGROUND, 10)):
+        clusterer.add(replace(doc, embedding=_unit(2 + i)))
+    clusterer.add(a)
+    clusterer.add(b)
+    bridge = ClusterDoc(
+        2,
+        "Iwaya in Kyiv on North Korean troops",
+        "Takeshi Iwaya arrived in Kyiv on Saturday and condemned North Korean soldiers who fight for Russia.",
+        embedding=(_unit(0) + _unit(1)) / 2**0.5,
+    )
+    kept = clusterer.add(bridge)[0]
+    assert len(clusterer.pop_merges()) == 1
+    sums = clusterer._sums
+    assert sums is not None
+    row = clusterer._stories[kept].row
+    assert sums.sizes[row] == 3 and int(sums.story[row]) == kept
+    assert np.allclose(sums.sums[row], _unit(0) + _unit(1) + bridge.embedding)
+    assert len(sums.free) == 1
+
+
+def test_missing_model_is_logged_and_none(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        assert load_encoder(tmp_path / "nowhere") is None
+    assert "TF-IDF only" in caplog.text
+
+
+needs_model = pytest.mark.skipif(load_encoder() is None, reason="no static embedding model (make models)")
+
+
+@needs_model
+def test_static_model_encodes_same_event_closer() -> None:
+    encoder = load_encoder()
+    assert encoder is not None
+    vectors = encoder.encode([f"{t}. {x}" for t, x in (KYIV[0], KYIV[1], STORM[0])])
+    assert vectors.shape == (3, encoder.dim)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]
+
+
+@needs_model
+def test_mixed_similarity_clusters_the_same_events() -> None:
+    clusterer = StoryClusterer(ClusterOptions(embed_weight=0.15, threshold=0.28, merge_threshold=0.43))
+    assert clusterer.encoder is not None
+    stories = [clusterer.add(d)[0] for d in docs([KYIV[0], STORM[0], KYIV[1], STORM[1], KYIV[2]])]
+    assert stories[0] == stories[2] == stories[4]
+    assert stories[1] == stories[3] != stories[0]
