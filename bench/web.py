@@ -327,6 +327,9 @@ def bench_app() -> object:
         sys.setswitchinterval(float(os.environ["BENCH_SWITCH"]))
     app = create_app(store, load_settings(env={}, secret_key="bench"), page_cache=cache)
     threads = int(os.environ.get("BENCH_THREADS") or 0)
+    trace = os.environ.get("BENCH_TRACE")
+    if trace:
+        app = traced(app, trace)
     if not threads:
         return app
 
@@ -337,6 +340,25 @@ def bench_app() -> object:
         await app(scope, receive, send)
 
     return limited
+
+
+def traced(app: object, path: str) -> object:
+    """Wrap app to append each request's server-side time, path and cache outcome to a file (a diagnosis aid)."""
+    out = open(path, "a", buffering=1)  # noqa: SIM115 - open for the server's lifetime
+
+    async def timed(scope, receive, send):  # type: ignore[no-untyped-def]
+        began, outcome = time.perf_counter(), ["-"]
+
+        async def sending(message):  # type: ignore[no-untyped-def]
+            if message["type"] == "http.response.start":
+                outcome[0] = dict(message["headers"]).get(b"x-cache", b"-").decode()
+            await send(message)
+
+        await app(scope, receive, sending)  # type: ignore[operator]
+        if scope["type"] == "http":
+            out.write(f"{time.perf_counter() - began:.5f} {scope['path']} {outcome[0]}\n")
+
+    return timed
 
 
 def serve(url: str, port: int, workers: int, cache: str) -> None:

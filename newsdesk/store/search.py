@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Text, and_, func, select, text
+from sqlalchemy import Text, and_, bindparam, func, select, text
 from sqlalchemy.sql.elements import ColumnElement
 
 from newsdesk.model import Article
@@ -183,13 +183,19 @@ class SearchStore:
             if not ids:
                 return SearchPage([], total, more)
             # snippets only for the page of hits: SQLite would otherwise build one for every match it sorts
-            marked = text(
-                f"SELECT {ARTICLE_COLUMNS}, highlight(articles_fts, 0, :ms, :me) AS hl_title, "
-                "snippet(articles_fts, 1, :ms, :me, '…', 32) AS hl_snippet FROM articles_fts "
-                "JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH :q AND articles_fts.rowid IN "
-                f"({', '.join(str(int(i)) for i in ids)})"
-            ).columns(**RESULT_TYPES)
-            rows = {r.id: r for r in connection.execute(marked, {"q": match, "ms": MARK_START, "me": MARK_END})}
+            # the ids as one expanding parameter: the same statement text every time, compiled once
+            marked = (
+                text(
+                    f"SELECT {ARTICLE_COLUMNS}, highlight(articles_fts, 0, :ms, :me) AS hl_title, "
+                    "snippet(articles_fts, 1, :ms, :me, '…', 32) AS hl_snippet FROM articles_fts "
+                    "JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH :q AND articles_fts.rowid "
+                    "IN :ids"
+                )
+                .bindparams(bindparam("ids", expanding=True))
+                .columns(**RESULT_TYPES)
+            )
+            found = connection.execute(marked, {"q": match, "ms": MARK_START, "me": MARK_END, "ids": ids})
+            rows = {r.id: r for r in found}
         hits = [SearchHit(article_from_row(rows[i]), rows[i].hl_title, rows[i].hl_snippet) for i in ids if i in rows]
         return SearchPage(hits, total, more)
 
