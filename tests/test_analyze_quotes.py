@@ -260,3 +260,10 @@ def test_possessors_nominal_cue_reports_its_complement(parse):
 def test_naming_cue_reports_the_whole_naming(parse):
     text = "Rendell called it a common ailment during grueling bids for office."
     assert ("Rendell", "called", "it a common ailment during grueling bids for office") in _found(text, parse)
+
+
+def test_headline_label_before_a_quotation():
+    text = "A lesson from Loretta Lynch: 'Be the voice that people hear.'\n\nNote: 'This story was updated.'\n"
+    found = _found(text, None)
+    assert ("A lesson from Loretta Lynch", ":", "'Be the voice that people hear.'") in found
+    assert not any(src == "Note" for src, _, _ in found)

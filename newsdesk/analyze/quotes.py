@@ -211,12 +211,20 @@ _LINE_CUE = re.compile(
 )
 
 
+# a headline whose words after the colon are all a quotation: "A lesson from Loretta Lynch: ‘Be the voice …’"
+_QUOTE_LABEL = re.compile(
+    r"^(?P<src>[^\n:“”\"‘’]{3,80}?[A-Z][^\n:“”\"‘’]*?):[ \t]+(?P<c>[“\"‘'][^\n“”\"]{10,}?[”\"’'][.!?]?)[ \t]*$", re.M
+)
+
+
 def _labelled(text: str) -> list[QuoteSpan]:
     """Return the lines a name opens with a colon: headlines ("Pence: Trump Was ‘Mocking’ …"), transcripts."""
     out = []
-    for m in _LABEL.finditer(text):
-        if m.group("src").split()[0].lower().strip(".") in _NOT_SPEAKERS:
-            continue
+    labels = {m.start(): m for m in _QUOTE_LABEL.finditer(text)} | {m.start(): m for m in _LABEL.finditer(text)}
+    for m in labels.values():
+        words = m.group("src").split()
+        if words[0].lower().strip(".") in _NOT_SPEAKERS and len(words) <= 2:
+            continue  # "Note:", "Photo credit:", "Q:"; but "A lesson from Loretta Lynch:" names a speaker
         content = _trim(text, m.start("c"), m.end("c"))
         out.append(
             QuoteSpan(
