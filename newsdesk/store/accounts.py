@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import IntegrityError
 
 from newsdesk.errors import StoreError
@@ -28,6 +28,15 @@ def _comment(row: Any) -> Comment:
 
 
 _COMMENT_COLUMNS = (comments, users.c.name)
+# an article's comments, oldest first, built once (the article page reads them on every view)
+_ALL_COMMENTS_OF = (
+    select(*_COMMENT_COLUMNS)
+    .join(users, users.c.id == comments.c.user_id)
+    .where(comments.c.article_id == bindparam("article"))
+    .order_by(comments.c.created_at, comments.c.id)
+    .limit(bindparam("limit"))
+)
+_VISIBLE_COMMENTS_OF = _ALL_COMMENTS_OF.where(comments.c.hidden.is_(False), users.c.blocked.is_(False))
 
 
 class AccountStore:
@@ -101,12 +110,9 @@ class AccountStore:
 
     def list_comments(self, article_id: int, *, include_hidden: bool = False, limit: int = 500) -> list[Comment]:
         """Return an article's comments, oldest first; hidden ones and blocked users' only when asked."""
-        query = select(*_COMMENT_COLUMNS).join(users, users.c.id == comments.c.user_id)
-        query = query.where(comments.c.article_id == article_id)
-        if not include_hidden:
-            query = query.where(comments.c.hidden.is_(False), users.c.blocked.is_(False))
+        query = _ALL_COMMENTS_OF if include_hidden else _VISIBLE_COMMENTS_OF
         with self.reader.connect() as connection:
-            rows = connection.execute(query.order_by(comments.c.created_at, comments.c.id).limit(limit)).all()
+            rows = connection.execute(query, {"article": article_id, "limit": limit}).all()
         return [_comment(row) for row in rows]
 
     def count_comments(self, article_id: int) -> int:

@@ -7,7 +7,7 @@ import random
 import time
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 
@@ -18,6 +18,17 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 DEADLOCK_RETRIES = 5
+
+
+# the statements of the article page's reads, built once: building a statement cost more than running it on SQLite
+_MENTIONS_OF = (
+    select(mentions, entities.c.name)
+    .outerjoin(entities, mentions.c.entity_id == entities.c.id)
+    .where(mentions.c.article_id == bindparam("article"))
+    .order_by(mentions.c.start)
+)
+_QUOTES_OF = select(quotes).where(quotes.c.article_id == bindparam("article")).order_by(quotes.c.start)
+_ATTRIBUTIONS_OF = select(attributions).where(attributions.c.article_id == bindparam("article"))
 
 
 class AnalysisStore:
@@ -152,16 +163,9 @@ class AnalysisStore:
     def article_analysis(self, article_id: int) -> tuple[list[Mention], list[Quote], list[Attribution]]:
         """Return the stored mentions, quotes and attributions of one article."""
         with self.reader.connect() as connection:
-            m_rows = connection.execute(
-                select(mentions, entities.c.name)
-                .outerjoin(entities, mentions.c.entity_id == entities.c.id)
-                .where(mentions.c.article_id == article_id)
-                .order_by(mentions.c.start)
-            ).all()
-            q_rows = connection.execute(
-                select(quotes).where(quotes.c.article_id == article_id).order_by(quotes.c.start)
-            ).all()
-            a_rows = connection.execute(select(attributions).where(attributions.c.article_id == article_id)).all()
+            m_rows = connection.execute(_MENTIONS_OF, {"article": article_id}).all()
+            q_rows = connection.execute(_QUOTES_OF, {"article": article_id}).all()
+            a_rows = connection.execute(_ATTRIBUTIONS_OF, {"article": article_id}).all()
         found_mentions = [Mention(r.start, r.end, r.text, r.label, r.name or "") for r in m_rows]
         found_quotes = [Quote(r.text, r.speaker, r.cue, r.kind, r.start, r.end) for r in q_rows]
         return found_mentions, found_quotes, [Attribution(r.source, r.cites) for r in a_rows]

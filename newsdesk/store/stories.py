@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select
 
 from newsdesk.model import Article, Story
 from newsdesk.store.articles import BRIEF_COLUMNS, article_from_row
@@ -43,6 +43,20 @@ def _values(story: Story) -> dict[str, Any]:
         "outlet_count": story.outlet_count,
         "score": story.score,
     }
+
+
+# the statements of the hottest reads, built once: building a statement cost more than running it on SQLite
+_STORY_BY_ID = select(stories).where(stories.c.id == bindparam("id"))
+_STORY_ORDER = (articles.c.published.asc().nulls_last(), articles.c.id)
+_STORY_ARTICLES = select(articles).where(articles.c.story_id == bindparam("story")).order_by(*_STORY_ORDER)
+_STORY_ARTICLES_BRIEF = select(*BRIEF_COLUMNS).where(articles.c.story_id == bindparam("story")).order_by(*_STORY_ORDER)
+_RELATED_OF = (
+    select(*BRIEF_COLUMNS)
+    .join(related_articles, related_articles.c.related_id == articles.c.id)
+    .where(related_articles.c.article_id == bindparam("article"))
+    .order_by(related_articles.c.position)
+    .limit(bindparam("limit"))
+)
 
 
 class StoryStore:
@@ -88,17 +102,15 @@ class StoryStore:
         brief: read only the start of each article's body (BRIEF_COLUMNS), as lists show them.
         """
         with self.reader.connect() as connection:
-            row = connection.execute(select(stories).where(stories.c.id == story_id)).first()
+            row = connection.execute(_STORY_BY_ID, {"id": story_id}).first()
             if row is None:
                 return None
             found = self._story_articles(connection, story_id, brief)
         return story_from_row(row, tuple(a.id for a in found if a.id is not None)), found
 
     def _story_articles(self, connection: Connection, story_id: int, brief: bool) -> list[Article]:
-        query = select(*BRIEF_COLUMNS) if brief else select(articles)
-        query = query.where(articles.c.story_id == story_id)
-        query = query.order_by(articles.c.published.asc().nulls_last(), articles.c.id)
-        return [article_from_row(row) for row in connection.execute(query)]
+        query = _STORY_ARTICLES_BRIEF if brief else _STORY_ARTICLES
+        return [article_from_row(row) for row in connection.execute(query, {"story": story_id})]
 
     def top_stories(self, *, limit: int = 20, since: datetime | None = None) -> list[Story]:
         """Return stories by descending score, optionally only those updated since a time."""
@@ -156,15 +168,9 @@ class StoryStore:
 
     def related_of(self, article_id: int, *, limit: int = 10) -> list[Article]:
         """Return the stored related articles of an article, best first (brief: only the start of each body)."""
-        query = (
-            select(*BRIEF_COLUMNS)
-            .join(related_articles, related_articles.c.related_id == articles.c.id)
-            .where(related_articles.c.article_id == article_id)
-            .order_by(related_articles.c.position)
-            .limit(limit)
-        )
         with self.reader.connect() as connection:
-            return [article_from_row(row) for row in connection.execute(query)]
+            found = connection.execute(_RELATED_OF, {"article": article_id, "limit": limit})
+            return [article_from_row(row) for row in found]
 
     def count_stories(self) -> int:
         """Return how many stories are stored."""
