@@ -267,3 +267,12 @@ def test_headline_label_before_a_quotation():
     found = _found(text, None)
     assert ("A lesson from Loretta Lynch", ":", "'Be the voice that people hear.'") in found
     assert not any(src == "Note" for src, _, _ in found)
+
+
+def test_participle_after_a_reported_clause_is_the_outer_speakers(parse):
+    text = (
+        "Clinton told the audience that she believes we must push policies that help, "
+        "saying that race still determines too much in America."
+    )
+    found = _found(text, parse)
+    assert any(src == "Clinton" and cue == "saying" for src, cue, _ in found)

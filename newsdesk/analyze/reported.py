@@ -70,6 +70,16 @@ def _mention(subject: Token, verb: Token) -> Span:
     return _extent(toks) if toks else (subject.idx, subject.idx + len(subject.text))
 
 
+def _outer_cue(clause: Token) -> Token:
+    """Return the outermost cue verb whose reported clauses hold `clause`, or `clause` itself without one."""
+    node, found = clause, clause
+    while node.dep_ in ("ccomp", "xcomp") and node.head is not node:
+        node = node.head
+        if node.lower_ in cue_forms():
+            found = node
+    return found
+
+
 def _source(verb: Token) -> Span | None:
     """Return the span of the subject of verb, borrowed from the governing verb for participles and conjuncts."""
     node = verb
@@ -85,6 +95,8 @@ def _source(verb: Token) -> Span | None:
             head = node.head
             if node.dep_ == "conj" and head.dep_ == "ccomp" and head.head.lower_ in cue_forms():
                 head = head.head  # "May said the country would leave and suggested …": a second statement of May's
+            if node.dep_ == "advcl" and node.tag_ == "VBG" and head.dep_ == "ccomp":
+                head = _outer_cue(head)  # "Clinton told them she believes …, saying …": Clinton says it, not "she"
             node = head
             continue
         if node.dep_ == "relcl":
