@@ -6,6 +6,7 @@ so that the web layer can escape the text first and only then turn the marks int
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -19,6 +20,7 @@ from newsdesk.store.tables import articles, comments, stories
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
+    from sqlalchemy.sql import Executable
 
 MARK_START = "\x02"
 MARK_END = "\x03"
@@ -69,9 +71,21 @@ class SearchPage:
     more: bool = False
 
 
+@functools.lru_cache(maxsize=512)
+def _sql(statement: str, *, typed: bool = False, expanding: str = "") -> Executable:
+    """Return the statement for this SQL text, built once (filters make a few dozen texts at most).
+
+    typed: its result columns are the articles table's (and the highlights); expanding: a parameter taking a list.
+    """
+    clause = text(statement)
+    if expanding:
+        clause = clause.bindparams(bindparam(expanding, expanding=True))
+    return clause.columns(**RESULT_TYPES) if typed else clause
+
+
 def _count(connection: Connection, base: str, params: dict[str, Any]) -> tuple[int, bool]:
     """Return how many rows `SELECT … {base}` matches, up to COUNT_CAP, and whether there are more."""
-    query = text(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT :cap) capped")
+    query = _sql(f"SELECT count(*) FROM (SELECT 1 {base} LIMIT :cap) capped")
     found = int(connection.execute(query, params | {"cap": COUNT_CAP + 1}).scalar_one())
     return min(found, COUNT_CAP), found > COUNT_CAP
 
@@ -171,10 +185,10 @@ class SearchStore:
         with self.reader.connect() as connection:
             # bm25 ranks only the newest matches, so that a common word costs a bounded amount of work
             floor = connection.execute(
-                text(f"SELECT articles_fts.rowid {base} ORDER BY articles_fts.rowid DESC LIMIT 1 OFFSET :window"),
+                _sql(f"SELECT articles_fts.rowid {base} ORDER BY articles_fts.rowid DESC LIMIT 1 OFFSET :window"),
                 params,
             ).scalar()
-            ranked = text(
+            ranked = _sql(
                 f"SELECT articles_fts.rowid {base} AND articles_fts.rowid >= :floor "
                 "ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT :limit OFFSET :offset"
             )
@@ -184,15 +198,13 @@ class SearchStore:
                 return SearchPage([], total, more)
             # snippets only for the page of hits: SQLite would otherwise build one for every match it sorts
             # the ids as one expanding parameter: the same statement text every time, compiled once
-            marked = (
-                text(
-                    f"SELECT {ARTICLE_COLUMNS}, highlight(articles_fts, 0, :ms, :me) AS hl_title, "
-                    "snippet(articles_fts, 1, :ms, :me, '…', 32) AS hl_snippet FROM articles_fts "
-                    "JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH :q AND articles_fts.rowid "
-                    "IN :ids"
-                )
-                .bindparams(bindparam("ids", expanding=True))
-                .columns(**RESULT_TYPES)
+            marked = _sql(
+                f"SELECT {ARTICLE_COLUMNS}, highlight(articles_fts, 0, :ms, :me) AS hl_title, "
+                "snippet(articles_fts, 1, :ms, :me, '…', 32) AS hl_snippet FROM articles_fts "
+                "JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH :q AND articles_fts.rowid "
+                "IN :ids",
+                typed=True,
+                expanding="ids",
             )
             found = connection.execute(marked, {"q": match, "ms": MARK_START, "me": MARK_END, "ids": ids})
             rows = {r.id: r for r in found}
@@ -207,7 +219,7 @@ class SearchStore:
         # The newest matches are sought among the newest ids first (a bitmap AND with an id range), and among
         # all only when those hold fewer than the window: the second branch runs only then (a one-time filter).
         newest = "(SELECT max(id) FROM articles) - :recent"
-        page = text(
+        page = _sql(
             f"WITH recent AS (SELECT m.id FROM (SELECT a.id {base} AND a.id > {newest} OFFSET 0) m "
             "  ORDER BY m.id DESC LIMIT :window), "
             "matched AS (SELECT id FROM recent WHERE (SELECT count(*) FROM recent) >= :window UNION ALL "
@@ -219,8 +231,9 @@ class SearchStore:
             f"SELECT {ARTICLE_COLUMNS}, "
             "ts_headline('simple', a.title, websearch_to_tsquery('simple', :q), :hl_all) AS hl_title, "
             "ts_headline('simple', left(a.text, 3000), websearch_to_tsquery('simple', :q), :hl) AS hl_snippet "
-            "FROM best JOIN articles a ON a.id = best.id ORDER BY best.score DESC, a.id DESC"
-        ).columns(**RESULT_TYPES)
+            "FROM best JOIN articles a ON a.id = best.id ORDER BY best.score DESC, a.id DESC",
+            typed=True,
+        )
         params |= {
             "q": query[:500],
             "limit": limit,
