@@ -184,3 +184,15 @@ def test_mixed_similarity_clusters_the_same_events() -> None:
     stories = [clusterer.add(d)[0] for d in docs([KYIV[0], STORM[0], KYIV[1], STORM[1], KYIV[2]])]
     assert stories[0] == stories[2] == stories[4]
     assert stories[1] == stories[3] != stories[0]
+
+
+@needs_model
+def test_embed_fills_a_batch_as_add_would_one_at_a_time() -> None:
+    clusterer = StoryClusterer(ClusterOptions(embed_weight=0.15))
+    batch = clusterer.embed(docs(KYIV))
+    assert clusterer.encoder is not None
+    for doc in batch:
+        assert doc.embedding is not None
+        alone = clusterer.encoder.encode([f"{doc.title}. {doc.text}"])[0]
+        assert np.allclose(doc.embedding, alone, atol=1e-5)
+    assert StoryClusterer(ClusterOptions()).embed(docs(KYIV))[0].embedding is None  # off: nothing encoded
