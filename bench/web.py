@@ -326,6 +326,13 @@ def bench_app() -> object:
     if os.environ.get("BENCH_SWITCH"):
         sys.setswitchinterval(float(os.environ["BENCH_SWITCH"]))
     app = create_app(store, load_settings(env={}, secret_key="bench"), page_cache=cache)
+    if os.environ.get("BENCH_INLINE"):  # experiment: run sync endpoints on the event loop itself
+        import fastapi.routing
+
+        async def inline(func, *args, **kwargs):  # type: ignore[no-untyped-def]
+            return func(*args, **kwargs)
+
+        fastapi.routing.run_in_threadpool = inline  # type: ignore[assignment]
     threads = int(os.environ.get("BENCH_THREADS") or 0)
     trace = os.environ.get("BENCH_TRACE")
     if trace:

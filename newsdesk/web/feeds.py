@@ -116,8 +116,9 @@ def _kind(request: Request) -> str:
 
 @router.get("/feeds/top.rss")
 @router.get("/feeds/top.atom")
-def top_feed(request: Request) -> Response:
+async def top_feed(request: Request) -> Response:
     """The key stories of the day (the latest articles while there are no stories)."""
+    # on the event loop, like the reader pages (see pages.ON_LOOP); the entity feed waits in a thread
     store, base, kind = web_of(request).store, _base(request), _kind(request)
     top = stories.top_stories(store, limit=30)
     entries = [story_entry(base, s) for s in top] or [article_entry(base, a) for a in store.browse_articles(limit=30)]
@@ -126,13 +127,14 @@ def top_feed(request: Request) -> Response:
 
 @router.get("/story/{story_id}.rss")
 @router.get("/story/{story_id}.atom")
-def story_feed(request: Request, story_id: Id) -> Response:
+async def story_feed(request: Request, story_id: Id) -> Response:
     """The coverage of one story, newest first."""
     store, base, kind = web_of(request).store, _base(request), _kind(request)
-    story = stories.get_story(store, story_id)
-    if story is None:
+    found = stories.story_with_articles(store, story_id, limit=50)
+    if found is None:
         raise HTTPException(404, f"story {story_id} not found")
-    entries = [article_entry(base, a) for a in stories.story_articles(store, story_id, limit=50)]
+    story, coverage = found
+    entries = [article_entry(base, a) for a in coverage]
     link = f"{base}/story/{story_id}"
     return respond(Channel(f"newsdesk: {story.label}", link, f"{link}.{kind}", entries), kind)
 
