@@ -41,11 +41,12 @@ async def filters_param(
 Filtered = Annotated[Filters, Depends(filters_param)]
 
 
-# Where a page is rendered. Reads of one story, article or list are a few indexed queries, 1-3 ms in all: they
-# run on the event loop. In threads they fought the loop for the GIL, and under load a cache miss took 100 ms
-# while it needed 3 (bench/web.py: article p99 100 -> 18 ms on SQLite, 115 -> 39 ms on PostgreSQL). Search and
-# entity pages on PostgreSQL wait tens of milliseconds for the server, so they wait in a thread and the loop
-# serves other readers meanwhile; the health page scans a table on either backend.
+# Where a page is rendered. Reads of a list, a story, an article or a search are a few indexed queries, 1-10 ms
+# in all: they run on the event loop. In threads they fought the loop for the GIL, and under load a cache miss
+# took 100-190 ms while it needed a few (bench/web.py, p99 with the page cache: article 100 -> 12 ms on SQLite and
+# 115 -> 43 ms on PostgreSQL; search on PostgreSQL 162 -> 71 ms). Entity pages on PostgreSQL aggregate over every
+# mention of a name and may wait on the server longer, so they wait in a thread while the loop serves other
+# readers; the health page scans a table on either backend.
 ON_LOOP: frozenset[str] = frozenset()
 THREAD_ON_POSTGRESQL = frozenset({"postgresql"})
 THREAD_ALWAYS = frozenset({"sqlite", "postgresql"})
@@ -121,17 +122,13 @@ Q = Annotated[str, Query(max_length=500, description='Words, "a phrase", -exclud
 @router.get("/search.json", tags=["pages"], summary="Full-text search")
 async def search_json(request: Request, filters: Filtered, q: Q = "", page: Page = 1) -> Response:
     """Articles whose headline or body match q, best first, with snippets."""
-    return await _page(
-        request, "search.html", views.search_context, clean(q) or "", filters, page, thread_on=THREAD_ON_POSTGRESQL
-    )
+    return await _page(request, "search.html", views.search_context, clean(q) or "", filters, page)
 
 
 @router.get("/search", response_class=HTMLResponse, include_in_schema=False)
 async def search(request: Request, filters: Filtered, q: Q = "", page: Page = 1) -> Response:
     """The search page."""
-    return await _page(
-        request, "search.html", views.search_context, clean(q) or "", filters, page, thread_on=THREAD_ON_POSTGRESQL
-    )
+    return await _page(request, "search.html", views.search_context, clean(q) or "", filters, page)
 
 
 Days = Annotated[int, Query(ge=1, le=365, description="How many days back to look.")]
