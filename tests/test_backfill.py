@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,8 +52,10 @@ class Archives:
 
 def _response(writer: WARCWriter, url: str, body: bytes, status: str = "200 OK", kind: str = "text/html") -> None:
     headers = StatusAndHeaders(status, [("Content-Type", kind)], protocol="HTTP/1.1")
+    # a fixed record id and date (warcio makes new ones each run), so that damaging a record cuts the same bytes
+    fixed = {"WARC-Record-ID": f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, url)}>", "WARC-Date": "2024-11-16T12:00:00Z"}
     record = writer.create_warc_record(
-        url, "response", payload=io.BytesIO(body), length=len(body), http_headers=headers
+        url, "response", payload=io.BytesIO(body), length=len(body), http_headers=headers, warc_headers_dict=fixed
     )
     writer.write_record(record)  # with a length, warcio needs no temporary file (which it would leave open)
 
