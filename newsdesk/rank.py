@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from newsdesk.model import Article, Story
 from newsdesk.text import first_sentences, tokens
@@ -113,19 +114,13 @@ def related_articles(
     original_of: Mapping[int, int],
     k: int = 5,
     candidates: Sequence[int] | None = None,
-    story_weight: float = 0.5,
-    own_story_bonus: float = 1.0,
-    density: Mapping[int, float] | None = None,
-    density_weight: float = 0.5,
+    **weights: Any,
 ) -> list[int]:
     """Return up to k related article keys: its own story's first, then the nearest others; no copies.
 
-    The keys of :func:`scored_related`, which says how they are chosen.
+    The keys of :func:`scored_related`, which says how they are chosen and which weights it takes.
     """
-    found = scored_related(
-        key, vectors, story_of, original_of, k, candidates, story_weight, own_story_bonus, density, density_weight
-    )
-    return [other for other, _score in found]
+    return [other for other, _ in scored_related(key, vectors, story_of, original_of, k, candidates, **weights)]
 
 
 def scored_related(
