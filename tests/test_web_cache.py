@@ -78,6 +78,19 @@ def test_a_new_article_shows_up_at_once(store: Store, seeded: Seeded) -> None:
     assert home.headers["x-cache"] == "miss" and "Volcano erupts" in home.text
 
 
+def test_an_article_joining_its_story_shows_up_at_once(store: Store, seeded: Seeded) -> None:
+    reader = make_client(store, page_cache=fresh_cache(store))
+    saved = store.save_articles([article(91, "Iwaya meets Zelensky", "Talks in Kyiv went on late.", "ukrinform.ua")])
+    new_id = saved[0].id
+    assert new_id is not None
+    path = f"/article/{new_id}"
+    assert "Iwaya visits Kyiv" not in reader.get(path).text  # stored, its story not yet assigned
+    assert reader.get(path).headers["x-cache"] == "hit"
+    store.assign_articles({new_id: seeded.story_id})  # the story stage runs just after the articles are stored
+    page = reader.get(path)
+    assert page.headers["x-cache"] == "miss" and "Iwaya visits Kyiv" in page.text
+
+
 def test_a_new_comment_shows_up_at_once_for_anonymous_readers(store: Store, seeded: Seeded) -> None:
     cache = fresh_cache(store)
     reader, author = make_client(store, page_cache=cache), make_client(store, page_cache=cache)

@@ -28,6 +28,7 @@ MARK_END = "\x03"
 PG_DOCUMENT = "a.search_vector"
 PG_HEADLINE_OPTIONS = f"StartSel={MARK_START}, StopSel={MARK_END}, MaxWords=35, MinWords=15, MaxFragments=2"
 RANK_WINDOW = 500
+STORY_VERSION_SPAN = 10_000  # newest articles the content version looks among for the newest with a story
 COUNT_CAP = 1000  # matches counted exactly: counting every match of a word in half the articles cost 30-60 ms
 RECENT_IDS = 10_000  # PostgreSQL first seeks the newest matches among the newest ids (a word in 5% of articles fills
 # the rank window from there)
@@ -248,20 +249,31 @@ class SearchStore:
             total, more = _count(connection, base, params)
         return SearchPage([SearchHit(article_from_row(r), r.hl_title, r.hl_snippet) for r in rows], total, more)
 
-    def content_version(self) -> tuple[int, int, int]:
-        """Return the newest article, story and comment ids: a fingerprint that changes when any is added.
+    def content_version(self) -> tuple[int, int, int, int]:
+        """Return a fingerprint that changes when an article, story or comment is added, or articles join stories.
 
-        Each is one step down a primary-key index, so web workers can poll it often to know when cached pages
-        went stale.
+        The newest article, story and comment ids, and the newest article (among the newest 10,000) that has
+        its story: the story stage assigns stories just after the articles are stored, and pages rendered in
+        between must not outlive it. Each is a short walk down a primary-key index, so web workers can poll it
+        often to know when cached pages went stale.
         """
+        newest = select(func.max(articles.c.id)).scalar_subquery()
+        clustered = (
+            select(articles.c.id)
+            .where(articles.c.id > newest - STORY_VERSION_SPAN, articles.c.story_id.is_not(None))
+            .order_by(articles.c.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
         query = select(
-            select(func.max(articles.c.id)).scalar_subquery(),
+            newest,
             select(func.max(stories.c.id)).scalar_subquery(),
             select(func.max(comments.c.id)).scalar_subquery(),
+            clustered,
         )
         with self.reader.connect() as connection:
             row = connection.execute(query).one()
-        return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0)
+        return int(row[0] or 0), int(row[1] or 0), int(row[2] or 0), int(row[3] or 0)
 
 
 __all__ = ["MARK_END", "MARK_START", "Filters", "SearchHit", "SearchPage", "SearchStore", "fts5_query"]
