@@ -32,13 +32,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import numpy as np
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -429,6 +430,44 @@ def stored(url: str) -> tuple[int, int]:
         engine.dispose()
 
 
+class Trickle(threading.Thread):
+    """Stores a new article every `every` seconds while the load runs, as a live desk does; removes them after.
+
+    Each new article (one of the stored ones under a new URL, in an existing story) moves the content
+    version, so the page cache is measured going stale as it would in production.
+    """
+
+    def __init__(self, url: str, every: float) -> None:
+        super().__init__(daemon=True)
+        self.url, self.every = url, every
+        self.stop = threading.Event()
+        self.added = 0
+
+    def run(self) -> None:
+        """Add articles until stopped."""
+        engine = create_engine(self.url)
+        with engine.connect() as connection:
+            template = dict(
+                connection.execute(select(articles).where(articles.c.story_id.is_not(None)).limit(1)).one()._mapping
+            )
+            self.first = int(connection.execute(text("SELECT max(id) FROM articles")).scalar_one()) + 1
+        while not self.stop.wait(self.every):
+            row = {**template, "id": self.first + self.added, "url": f"https://live.example/{self.added}"}
+            row |= {"content_hash": content_hash(f"live {self.added}"), "published": datetime.now(UTC)}
+            row.pop("search_vector", None)
+            with engine.begin() as connection:
+                connection.execute(insert(articles), [row])
+            self.added += 1
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM articles WHERE id >= :first"), {"first": self.first})
+        engine.dispose()
+
+    def close(self) -> None:
+        """Stop adding and remove what was added."""
+        self.stop.set()
+        self.join(60)
+
+
 def bench(url: str, label: str, args: argparse.Namespace) -> dict[str, dict[str, dict[str, float]]]:
     """Fill url (unless it already holds the articles), serve it, and measure every page kind, cache off and on."""
     began = time.perf_counter()
@@ -453,17 +492,29 @@ def bench(url: str, label: str, args: argparse.Namespace) -> dict[str, dict[str,
             wait_up(base, child)
             for kind in args.kinds.split(","):
                 load(base, paths[kind], 2, args.connections)  # warm the database's and the server's caches
-                r = results[f"cache_{cache}"][kind] = load(base, paths[kind], args.duration, args.connections)
+                trickle = Trickle(url, args.ingest_every) if args.ingest_every else None
+                if trickle:
+                    trickle.start()
+                try:
+                    r = results[f"cache_{cache}"][kind] = load(base, paths[kind], args.duration, args.connections)
+                finally:
+                    if trickle:
+                        trickle.close()
+                        r["ingested"] = trickle.added
                 print(
                     f"{label:10} cache {cache:3} {kind:8} p50 {r['p50_ms']:7.1f} ms  p99 {r['p99_ms']:7.1f} ms"
                     f"  {r['req_s']:7.1f} req/s  hits {r['hit_rate']:6.1%}  ({r['requests']} requests,"
-                    f" {r['errors']} errors)",
+                    f" {r['errors']} errors{_meanwhile(r)})",
                     flush=True,
                 )
         finally:
             os.killpg(child.pid, signal.SIGTERM)
             child.wait(20)
     return results
+
+
+def _meanwhile(figures: dict[str, float]) -> str:
+    return f", {figures['ingested']:.0f} articles stored meanwhile" if "ingested" in figures else ""
 
 
 def wipe(url: str, admin: str) -> None:
@@ -496,6 +547,9 @@ def main() -> None:
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--cache", default="off,on", help="response cache settings to measure: off, on or off,on")
+    parser.add_argument(
+        "--ingest-every", type=float, default=0.0, help="store a new article every this many seconds under load"
+    )
     parser.add_argument("--kinds", default=",".join(KINDS), help="page kinds to measure, comma-separated")
     parser.add_argument("--mix", choices=["zipf", "uniform"], default="zipf", help="popularity of stories/articles")
     parser.add_argument("--pg", default=PG)
@@ -513,6 +567,7 @@ def main() -> None:
         "mix": args.mix,
         "duration_s": args.duration,
         "workers": args.workers,
+        "ingest_every_s": args.ingest_every,
         "load_generator": "wrk" if shutil.which("wrk") else "httpx",
     }
     with tempfile.TemporaryDirectory() as scratch:

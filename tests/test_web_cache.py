@@ -31,9 +31,9 @@ def seeded(store: Store) -> Seeded:
     return seed_site(store)
 
 
-def fresh_cache(store: Store, ttl: float = 30.0) -> PageCache:
+def fresh_cache(store: Store, ttl: float = 30.0, grace: float = 0.0) -> PageCache:
     """Return a page cache that asks the store for its content version on every request."""
-    return PageCache(store.content_version, ttl=ttl, poll=0)
+    return PageCache(store.content_version, ttl=ttl, poll=0, grace=grace)
 
 
 def test_anonymous_pages_are_cached_with_validators(store: Store, seeded: Seeded) -> None:
@@ -89,6 +89,19 @@ def test_an_article_joining_its_story_shows_up_at_once(store: Store, seeded: See
     store.assign_articles({new_id: seeded.story_id})  # the story stage runs just after the articles are stored
     page = reader.get(path)
     assert page.headers["x-cache"] == "miss" and "Iwaya visits Kyiv" in page.text
+
+
+def test_item_pages_outlive_a_new_version_for_the_grace_the_front_page_does_not(store: Store, seeded: Seeded) -> None:
+    reader = make_client(store, page_cache=fresh_cache(store, grace=0.5))
+    paths = ["/", f"/article/{seeded.original_id}", f"/story/{seeded.story_id}", "/search?q=kyiv"]
+    for path in paths:
+        reader.get(path)
+    store.save_articles([article(92, "Kyiv talks go on", "Iwaya stayed in Kyiv.", "ukrinform.ua")])
+    outcome = {path: reader.get(path).headers["x-cache"] for path in paths}
+    assert outcome == {"/": "miss", paths[1]: "hit", paths[2]: "hit", paths[3]: "hit"}
+    time.sleep(0.6)
+    search = reader.get("/search?q=kyiv")
+    assert search.headers["x-cache"] == "miss" and "talks go on" in search.text
 
 
 def test_a_new_comment_shows_up_at_once_for_anonymous_readers(store: Store, seeded: Seeded) -> None:
