@@ -60,7 +60,7 @@ class PageCache:
     version_of: Callable[[], Hashable]
     ttl: float = 30.0
     poll: float = 1.0
-    grace: float = 10.0
+    grace: float = 30.0
     max_bytes: int = 64 * 1024 * 1024
     max_entry: int = 1024 * 1024
     hits: int = 0
