@@ -1,7 +1,8 @@
 """Website latency under load: median/p99 and requests/s of home, story, article and search pages.
 
     python bench/web.py [--articles 100000] [--duration 15] [--connections 16] [--backend sqlite|postgresql|both]
-                        [--workers 1] [--cache off,on] [--mix zipf|uniform] [--pg URL] [--keep DIR]
+                        [--workers 1] [--cache off,on] [--mix zipf|uniform] [--kinds home,story,article,search]
+                        [--ingest-every SECONDS] [--pg URL] [--keep DIR]
 
 Fills a fresh database with the dev corpora (story clusters and near-duplicates) replayed under new URLs,
 outlets and dates (one story row per replayed gold story, copies marked duplicate_of their original, related
@@ -15,7 +16,10 @@ articles draw 43% of article views, the newest 10,000 81%); searches are one or 
 stored headline (2,000 distinct queries, drawn the same way), sometimes their second page.
 `--cache off` measures every page rendered afresh (the response cache disabled), `--cache on` with the
 shared response cache for anonymous readers; the hit rate is counted from each reply's X-Cache header.
+`--ingest-every S` stores a new article every S seconds while each kind is measured (as a live desk does, so
+the cache goes stale as in production) and removes them afterwards.
 PostgreSQL runs in a database of its own (newsdesk_bench_web) on the server of NEWSDESK_TEST_PG.
+BENCH_TRACE=FILE makes the server append each request's server-side time, path and cache outcome to FILE.
 """
 
 from __future__ import annotations
@@ -324,30 +328,9 @@ def bench_app() -> object:
 
     store = open_store(os.environ["BENCH_WEB_DB"], upgrade=False)
     cache = os.environ.get("BENCH_WEB_CACHE") == "on"
-    if os.environ.get("BENCH_SWITCH"):
-        sys.setswitchinterval(float(os.environ["BENCH_SWITCH"]))
     app = create_app(store, load_settings(env={}, secret_key="bench"), page_cache=cache)
-    if os.environ.get("BENCH_INLINE"):  # experiment: run sync endpoints on the event loop itself
-        import fastapi.routing
-
-        async def inline(func, *args, **kwargs):  # type: ignore[no-untyped-def]
-            return func(*args, **kwargs)
-
-        fastapi.routing.run_in_threadpool = inline  # type: ignore[assignment]
-    threads = int(os.environ.get("BENCH_THREADS") or 0)
-    trace = os.environ.get("BENCH_TRACE")
-    if trace:
-        app = traced(app, trace)
-    if not threads:
-        return app
-
-    async def limited(scope, receive, send):  # type: ignore[no-untyped-def]
-        import anyio.to_thread
-
-        anyio.to_thread.current_default_thread_limiter().total_tokens = threads
-        await app(scope, receive, send)
-
-    return limited
+    trace = os.environ.get("BENCH_TRACE")  # a file to append each request's server-side time to
+    return traced(app, trace) if trace else app
 
 
 def traced(app: object, path: str) -> object:
