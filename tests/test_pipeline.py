@@ -128,3 +128,16 @@ def test_related_articles_from_other_stories_are_kept_as_articles_arrive(store: 
     # and is offered to the earlier articles, whose lists the first call stored
     assert [a.id for a in store.related_of(original.id)] == [korea.id]
     assert [a.id for a in store.related_of(copy_of_it.id)] == [korea.id]
+
+
+def test_a_fresh_desk_finds_related_articles_older_than_the_story_window(store: Store) -> None:
+    kyiv, other, copy, wire = _seed_pages()
+    pipeline.process_items(store, [kyiv, wire, copy])
+    # five days later, past the 72 h story window: a new desk replays the Kyiv articles into the related index only
+    pipeline.process_items(store, [other])
+    articles = store.list_articles(limit=10)
+    original = next(a for a in articles if a.title.startswith("Japan's foreign minister visits Kyiv,"))
+    korea = next(a for a in articles if "intelligence" in a.title)
+    assert original.id and korea.id
+    assert [a.id for a in store.related_of(korea.id)] == [original.id]
+    assert [a.id for a in store.related_of(original.id)] == [korea.id]

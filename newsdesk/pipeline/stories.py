@@ -89,7 +89,8 @@ class StoryDesk:
                     desk._replay(article)
                 elif article.id is not None:
                     vector = desk.clusterer.vectorise(cluster_doc(article, article.id), learn=True)
-                    desk._index(article.id, -1, vector, article, article.duplicate_of)
+                    # its stored story under a key of its own (negative: the clusterer's keys count from 0)
+                    desk._index(article.id, -1 - (article.story_id or 0), vector, article, article.duplicate_of)
             stored = store.related_scores(ids)
             desk._related.update((key, found) for key, found in stored.items() if key in desk.related.vectors)
         return desk
