@@ -205,18 +205,25 @@ def _rss_mib() -> float:
 
 
 def bench_scale(shared: Path, total: int) -> None:
-    """Replay the story corpus with new ids and dates (48 h per pass, 5 days apart) through one clusterer."""
+    """Replay the story corpus with new ids and dates (48 h per pass, 5 days apart) through one clusterer.
+
+    Each article also goes into a related-article index with the story stage's 7-day window, as in the service.
+    """
     rows = _read(shared / "corpora/story-clusters/dev.jsonl")
     clusterer = StoryClusterer(ClusterOptions())
+    related = RelatedIndex(window=timedelta(days=7).total_seconds())
     start, step = datetime(2024, 1, 1, tzinfo=UTC), timedelta(hours=48) / len(rows)
     clock, checkpoints = time.process_time(), []
     for n in range(total):
         r, row = divmod(n, len(rows))
         when = start + timedelta(days=5 * r) + step * row
-        clusterer.add(ClusterDoc(n, rows[row]["title"], rows[row]["text"], when))
+        _, vector = clusterer.add(ClusterDoc(n, rows[row]["title"], rows[row]["text"], when))
+        related.add(n, vector, when.timestamp())
         clusterer.pop_merges()
         if (n + 1) % max(1, total // 5) == 0:
-            checkpoints.append(f"{n + 1:,}: {_rss_mib():.0f} MiB, {clusterer.active} open stories")
+            checkpoints.append(
+                f"{n + 1:,}: {_rss_mib():.0f} MiB, {clusterer.active} open stories, {len(related.vectors)} indexed"
+            )
     seconds = time.process_time() - clock
     print("scale   " + "; ".join(checkpoints))
     print(f"scale   {total:,} articles  {total / seconds:,.0f} articles/s  peak RSS {_rss_mib():.0f} MiB")
