@@ -76,19 +76,14 @@ def corpus_rows() -> list[dict[str, str]]:
 def related_rows(rows: list[dict[str, str]]) -> list[list[tuple[int, float]]]:
     """Return each corpus row's related rows from other stories, as the story stage keeps them (row, score)."""
     from newsdesk.cluster import ClusterDoc, StoryClusterer
-    from newsdesk.pipeline.stories import RELATED_KEPT, RELATED_SHORTLIST
-    from newsdesk.rank import RelatedIndex, scored_related
+    from newsdesk.pipeline.stories import other_stories_related
+    from newsdesk.rank import RelatedIndex
 
     clusterer, index = StoryClusterer(), RelatedIndex()
     story_of = {key: hash((row["corpus"], row["label"])) for key, row in enumerate(rows)}
     for key, row in enumerate(rows):
         index.add(key, clusterer.vectorise(ClusterDoc(key, row["title"] or "", row["text"] or ""), learn=True))
-    found = []
-    for key in range(len(rows)):
-        pool = [other for other in index.candidates(key, limit=RELATED_SHORTLIST) if story_of[other] != story_of[key]]
-        density = {other: index.density_of(other) for other in pool}
-        found.append(scored_related(key, index.vectors, story_of, {}, RELATED_KEPT, pool, density=density))
-    return found
+    return [other_stories_related(index, key, story_of.__getitem__, {}) for key in range(len(rows))]
 
 
 def fill(url: str, count: int) -> tuple[int, int]:

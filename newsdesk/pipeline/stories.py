@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
@@ -151,17 +152,7 @@ class StoryDesk:
         found; return every list that changed."""
         changed: dict[int, list[tuple[int, float]]] = {}
         for article_id in article_ids:
-            own = self._story_key(article_id)
-            pool = [
-                other
-                for other in self.related.candidates(article_id, limit=RELATED_SHORTLIST)
-                if self._story_key(other) != own
-            ]
-            story_of = {other: self._story_key(other) for other in [article_id, *pool]}
-            density = {other: self.related.density_of(other) for other in pool}
-            found = scored_related(
-                article_id, self.related.vectors, story_of, self._original_of, RELATED_KEPT, pool, density=density
-            )
+            found = other_stories_related(self.related, article_id, self._story_key, self._original_of)
             self._related[article_id] = changed[article_id] = found
             for other, score in found:
                 if self._offer(other, article_id, score):
@@ -201,6 +192,21 @@ class StoryDesk:
             if found is not None:
                 story, members = found
                 store.save_story(summarise_story(story, members, now, self.options.rank))
+
+
+def other_stories_related(
+    index: RelatedIndex, key: int, story_key: Callable[[int], int], original_of: Mapping[int, int]
+) -> list[tuple[int, float]]:
+    """Return the related articles of key from other stories than its own, (key, score) best first.
+
+    What the story stage keeps for each article: up to RELATED_KEPT, copies folded, among the RELATED_SHORTLIST
+    candidates of the index sharing the most heavy terms with key.
+    """
+    own = story_key(key)
+    pool = [other for other in index.candidates(key, limit=RELATED_SHORTLIST) if story_key(other) != own]
+    story_of = {other: story_key(other) for other in [key, *pool]}
+    density = {other: index.density_of(other) for other in pool}
+    return scored_related(key, index.vectors, story_of, original_of, RELATED_KEPT, pool, density=density)
 
 
 def assign_stories(store: Store, options: StoryOptions | None = None, *, chunk: int = 2000) -> int:

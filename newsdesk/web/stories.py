@@ -24,12 +24,6 @@ def story_with_articles(store: Store, story_id: int, limit: int = 500) -> tuple[
     return found[0], list(reversed(found[1]))[:limit]
 
 
-def get_story(store: Store, story_id: int) -> Story | None:
-    """Return one story, or None."""
-    found = story_with_articles(store, story_id, limit=0)
-    return None if found is None else found[0]
-
-
 def story_articles(store: Store, story_id: int, limit: int = 500) -> list[Article]:
     """Return the articles of a story, newest first."""
     found = story_with_articles(store, story_id, limit)
@@ -69,4 +63,4 @@ def related_articles(
     return picked
 
 
-__all__ = ["get_story", "related_articles", "story_articles", "story_with_articles", "top_stories"]
+__all__ = ["related_articles", "story_articles", "story_with_articles", "top_stories"]
