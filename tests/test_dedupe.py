@@ -38,10 +38,15 @@ def test_wire_copies_fold_into_the_original() -> None:
     copies = [
         ("McConnell and Kaine want to end tobacco sales to anyone under 21", ORIGINAL),
         ("McConnell and Kaine want to end tobacco sales - report", "WASHINGTON (Reuters) - " + ORIGINAL),
-        ("McConnell and Kaine want to end tobacco sales to anyone under 21",
-         ORIGINAL.rsplit(".", 2)[0] + ".\nTASR informs according to the AP agency."),
-        ("Tobacco age to rise?", ORIGINAL.replace("legislation", "a bill").replace("dramatic", "sharp")
-         + "\nLocal officials did not immediately respond to a request for comment."),
+        (
+            "McConnell and Kaine want to end tobacco sales to anyone under 21",
+            ORIGINAL.rsplit(".", 2)[0] + ".\nTASR informs according to the AP agency.",
+        ),
+        (
+            "Tobacco age to rise?",
+            ORIGINAL.replace("legislation", "a bill").replace("dramatic", "sharp")
+            + "\nLocal officials did not immediately respond to a request for comment.",
+        ),
         ("McConnell, Kaine team up on tobacco", REWRITE),
     ]
     assert dedupe_groups(copies) == [0, 0, 0, 0, 4]
@@ -67,8 +72,14 @@ def test_fingerprint_ignores_case_and_punctuation() -> None:
 def test_dedupe_articles_points_copies_at_the_earliest() -> None:
     base = Article(url="https://a.example/1", title="Tobacco age", text=ORIGINAL, domain="a.example")
     early = replace(base, id=1, published=datetime(2024, 1, 1, 8, tzinfo=UTC))
-    late = replace(base, id=2, url="https://b.example/2", domain="b.example", text="LONDON (AFP) - " + ORIGINAL,
-                   published=datetime(2024, 1, 1, 12, tzinfo=UTC))
+    late = replace(
+        base,
+        id=2,
+        url="https://b.example/2",
+        domain="b.example",
+        text="LONDON (AFP) - " + ORIGINAL,
+        published=datetime(2024, 1, 1, 12, tzinfo=UTC),
+    )
     other = replace(base, id=3, url="https://c.example/3", domain="c.example", text=REWRITE)
     out = dedupe_articles([late, other, early])
     assert [a.duplicate_of for a in out] == [1, None, None]
@@ -108,8 +119,14 @@ def test_results_do_not_depend_on_the_hash_seed() -> None:
     outputs = []
     for seed in ("1", "4242"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        run = subprocess.run([sys.executable, "-c", script, str(path)], env=env, capture_output=True, text=True,
-                             check=True, cwd=Path(__file__).resolve().parents[1])
+        run = subprocess.run(
+            [sys.executable, "-c", script, str(path)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parents[1],
+        )
         outputs.append(run.stdout)
     assert outputs[0] == outputs[1]
     assert len(set(json.loads(outputs[0])[0])) > 1

@@ -21,8 +21,17 @@ def make_store(tmp_path) -> S:  # type: ignore[no-untyped-def]
 
 
 def articles(store: S) -> list[int]:
-    batch = [Article(url=f"https://o{i}.example/a", domain=f"o{i}.example", title=f"Title {i}", text=f"Text {i}",
-                     content_hash=f"h{i}", published=T0 + timedelta(hours=i)) for i in range(4)]
+    batch = [
+        Article(
+            url=f"https://o{i}.example/a",
+            domain=f"o{i}.example",
+            title=f"Title {i}",
+            text=f"Text {i}",
+            content_hash=f"h{i}",
+            published=T0 + timedelta(hours=i),
+        )
+        for i in range(4)
+    ]
     return [result.id for result in store.save_articles(batch)]
 
 
