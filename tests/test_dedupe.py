@@ -130,3 +130,43 @@ def test_results_do_not_depend_on_the_hash_seed() -> None:
         outputs.append(run.stdout)
     assert outputs[0] == outputs[1]
     assert len(set(json.loads(outputs[0])[0])) > 1
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "missing.jsonl: No such file or directory"),
+        (b'{"id": "a", "text": "fine"}\n{broken\n', "bad.jsonl:2: not JSON"),
+        (b'{"id": "a", "text": "fine"}\n\xff\xfe\n', "bad.jsonl:2: not UTF-8"),
+        (b"[1, 2]\n", "bad.jsonl:1: not a JSON object"),
+    ],
+)
+@pytest.mark.parametrize("command", ["dedupe", "cluster", "related"])
+def test_story_commands_name_a_bad_input(tmp_path: Path, command: str, content: bytes | None, expected: str) -> None:
+    from typer.testing import CliRunner
+
+    from newsdesk.cli import app
+
+    source = tmp_path / ("missing.jsonl" if content is None else "bad.jsonl")
+    if content is not None:
+        source.write_bytes(content)
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, [command, "--input", str(source), "--output", str(out)])
+    assert result.exit_code == 2
+    # the error box wraps long paths: compare without whitespace
+    assert "".join(expected.split()) in "".join(result.output.replace("│", "").split())
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not out.exists()
+
+
+def test_dedupe_names_an_output_it_cannot_write(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newsdesk.cli import app
+
+    source = tmp_path / "docs.jsonl"
+    source.write_text('{"id": "a", "title": "t", "text": "some words"}\n', encoding="utf-8")
+    out = tmp_path / "no-such-folder" / "out.jsonl"
+    result = CliRunner().invoke(app, ["dedupe", "--input", str(source), "--output", str(out)])
+    assert result.exit_code == 2
+    assert "cannot write" in result.output

@@ -20,14 +20,25 @@ OutputOption = Annotated[Path, typer.Option("--output", "-o", help="Where to wri
 
 
 def read_docs(path: Path) -> Iterator[dict[str, Any]]:
-    """Yield the JSON objects of a JSON-lines file, in order."""
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, 1):
+    """Yield the JSON objects of a JSON-lines file, in order; a bad file or line is an error naming it."""
+    try:
+        lines = path.open("rb")
+    except OSError as exc:
+        raise typer.BadParameter(f"{path}: {exc.strerror or exc}") from exc
+    with lines:
+        for number, raw in enumerate(lines, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise typer.BadParameter(f"{path}:{number}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
             if line.strip():
                 try:
-                    yield json.loads(line)
+                    record = json.loads(line)
                 except json.JSONDecodeError as exc:
                     raise typer.BadParameter(f"{path}:{number}: not JSON: {exc}") from exc
+                if not isinstance(record, dict):
+                    raise typer.BadParameter(f"{path}:{number}: not a JSON object")
+                yield record
 
 
 def _date(value: Any) -> datetime | None:
@@ -41,10 +52,13 @@ def _date(value: Any) -> datetime | None:
 
 def _write(path: Path, records: Iterator[dict[str, Any]]) -> int:
     count = 0
-    with path.open("w", encoding="utf-8") as out:
-        for record in records:
-            out.write(json.dumps(record) + "\n")
-            count += 1
+    try:
+        with path.open("w", encoding="utf-8") as out:
+            for record in records:
+                out.write(json.dumps(record) + "\n")
+                count += 1
+    except OSError as exc:
+        raise typer.BadParameter(f"{path}: cannot write: {exc.strerror or exc}") from exc
     return count
 
 
