@@ -170,3 +170,15 @@ def test_dedupe_names_an_output_it_cannot_write(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["dedupe", "--input", str(source), "--output", str(out)])
     assert result.exit_code == 2
     assert "cannot write" in result.output
+
+
+def test_related_refuses_k_below_one(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from newsdesk.cli import app
+
+    source = tmp_path / "docs.jsonl"
+    source.write_text('{"id": "a", "title": "t", "text": "some words"}\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["related", "--input", str(source), "--k", "0", "--output", str(tmp_path / "o")])
+    assert result.exit_code == 2
+    assert "--k" in result.output

@@ -48,3 +48,14 @@ def test_serve_answers_pages_and_api(tmp_path: Path, workers: int) -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)
+
+
+@pytest.mark.parametrize("port", ["0", "65536", "99999"])
+def test_serve_refuses_a_port_out_of_range(tmp_path: Path, port: str) -> None:
+    from typer.testing import CliRunner
+
+    from newsdesk.cli import app
+
+    result = CliRunner().invoke(app, ["serve", "--port", port, "--db", f"sqlite:///{tmp_path / 'n.db'}"])
+    assert result.exit_code == 2
+    assert "--port" in result.output

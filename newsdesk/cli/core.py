@@ -126,7 +126,7 @@ def _poll(store: Store, config: settings.Settings, desk: pipeline.StoryDesk | No
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes (one per core).")] = 1,
     db: DbOption = None,
 ) -> None:
@@ -158,7 +158,7 @@ def serve(
 @app.command()
 def run(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     feeds: Annotated[
         Path | None, typer.Option("--feeds", help="OPML file of feeds to poll (default: built-in list).")
     ] = None,

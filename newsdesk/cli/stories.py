@@ -103,7 +103,9 @@ def cluster(input: InputOption, output: OutputOption) -> None:
 
 @app.command()
 def related(
-    input: InputOption, output: OutputOption, k: Annotated[int, typer.Option("--k", help="How many per article.")] = 5
+    input: InputOption,
+    output: OutputOption,
+    k: Annotated[int, typer.Option("--k", min=1, help="How many per article.")] = 5,
 ) -> None:
     """Write {id, related: [ids]}: each article's k related articles, own story first, no copies."""
     docs = list(read_docs(input))
