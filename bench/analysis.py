@@ -1,6 +1,6 @@
 """Benchmark the analysis stage: entities on CoNLL-2003 dev, quotes on PolNeAR dev, speed; prints figures.
 
-Usage: .venv/bin/python bench/analysis.py [--shared ../shared] [--no-baseline] [--limit N]
+Usage: .venv/bin/python bench/analysis.py [--shared ../shared] [--no-baseline] [--limit N] [--only quotes]
 The baseline is plain spaCy en_core_web_sm (full pipeline, as spacy.load gives it) with the OntoNotes→CoNLL label
 map, run here too. Speeds are per CPU second of this process (BLAS limited to one thread), so they read per core.
 """
@@ -127,12 +127,15 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
     parser.add_argument("--limit", type=int, default=None, help="only the first N documents of each corpus")
     parser.add_argument("--no-baseline", action="store_true", help="skip the spaCy baseline run")
+    parser.add_argument("--only", choices=("entities", "quotes"), help="run one corpus only (default: both)")
     args = parser.parse_args()
     if not (args.shared / "corpora").is_dir():
         sys.exit(f"no corpora under {args.shared}: pass --shared")
     with tempfile.TemporaryDirectory() as tmp:
-        bench_entities(args.shared, Path(tmp), args.limit, not args.no_baseline)
-        bench_quotes(args.shared, Path(tmp), args.limit)
+        if args.only != "quotes":
+            bench_entities(args.shared, Path(tmp), args.limit, not args.no_baseline)
+        if args.only != "entities":
+            bench_quotes(args.shared, Path(tmp), args.limit)
 
 
 if __name__ == "__main__":

@@ -46,7 +46,13 @@ def _clause(head: Token) -> Span:
     start, end = _subtree(head)
     forms = cue_forms()
     for tok in head.subtree:
-        if tok.dep_ == "conj" and tok.lower_ in forms and tok.tag_.startswith("VB") and tok.i > head.i:
+        if (
+            tok.dep_ == "conj"
+            and tok.lower_ in forms
+            and tok.tag_.startswith("VB")
+            and tok.i > head.i
+            and any(c.dep_ == "ccomp" for c in tok.children)
+        ):
             cut = tok.i  # "said the country would leave and suggested it would …": a second statement
             while cut > head.i + 1 and (tok.doc[cut - 1].dep_ == "cc" or tok.doc[cut - 1].is_punct):
                 cut -= 1
