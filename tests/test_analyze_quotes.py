@@ -276,3 +276,14 @@ def test_participle_after_a_reported_clause_is_the_outer_speakers(parse):
     )
     found = _found(text, parse)
     assert any(src == "Clinton" and cue == "saying" for src, cue, _ in found)
+
+
+def test_conjoined_action_stays_in_the_statement(parse):
+    text = "Witnesses say the driver ran a red light and refused to stop for the officers."
+    found = _found(text, parse)
+    assert found == [("Witnesses", "say", "the driver ran a red light and refused to stop for the officers")]
+
+
+def test_cue_under_an_adjective_takes_the_clause_subject(parse):
+    text = "The governor was able to tout his record on jobs."
+    assert _found(text, parse) == [("The governor", "tout", "his record on jobs")]

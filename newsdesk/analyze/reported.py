@@ -89,7 +89,7 @@ def _outer_cue(clause: Token) -> Token:
 def _source(verb: Token) -> Span | None:
     """Return the span of the subject of verb, borrowed from the governing verb for participles and conjuncts."""
     node = verb
-    for _ in range(4):
+    for _ in range(6):
         subjects = [c for c in node.children if c.dep_ in _SUBJECTS]
         if subjects:
             subj = subjects[0]
@@ -97,7 +97,7 @@ def _source(verb: Token) -> Span | None:
         if node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.head is not node.head:
             node = node.head.head  # "began by saying he would …", "steering clear of criticizing …"
             continue
-        if node.dep_ in ("advcl", "conj", "xcomp") and node.head is not node:
+        if node.dep_ in ("advcl", "conj", "xcomp", "acomp") and node.head is not node:
             head = node.head
             if node.dep_ == "conj" and head.dep_ == "ccomp" and head.head.lower_ in cue_forms():
                 head = head.head  # "May said the country would leave and suggested …": a second statement of May's
