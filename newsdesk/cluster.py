@@ -6,6 +6,14 @@ with the sum of their unit vectors, so a story costs one sparse vector whatever 
 Stories that stay quiet longer than the window leave the index, which bounds memory by the
 active time window; similarity decays with the time since a story's last article.
 
+Similarity is corrected for hubness, as CSLS does for nearest neighbours: each article keeps its local density,
+its mean cosine to its nearest articles so far (updated as later ones arrive), and an article-to-story similarity
+loses half the density above the running mean of the article and of the story's members. An article on a crowded
+topic (one more Trump or COVID story) then needs more in common with a story to join it than one whose nearest
+articles are far; measured against the running mean, the correction is the same early in a stream, when every
+density is still low, as later. On the dev stories it raised BCubed F1 from 0.778 to 0.800 (P 0.872 → 0.876,
+R 0.702 → 0.736).
+
 When the static sentence-embedding model is built (newsdesk.embed), the similarity mixes in the mean
 embedding cosine to the story's members, again one dense sum per story, minus the article's mean cosine to
 all articles seen (so a topic-neutral offset of the static model does not count as similarity).
@@ -14,9 +22,11 @@ Without the model the clusterer logs it once and uses TF-IDF alone.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import unicodedata
+from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -45,8 +55,8 @@ Vector = dict[str, float]
 class ClusterOptions:
     """Thresholds, weights and the time window of story clustering."""
 
-    threshold: float = 0.30  # mean cosine to a story's members needed to join it
-    merge_threshold: float = 0.45  # a second story this close to the article is the same story
+    threshold: float = 0.28  # mean cosine to a story's members (density-corrected) needed to join it
+    merge_threshold: float = 0.43  # a second story this close to the article is the same story
     title_weight: float = 2.0
     entity_weight: float = 1.5
     window_hours: float = 72.0  # a story with no article for this long is closed
@@ -55,6 +65,14 @@ class ClusterOptions:
     shortlist: int = 20  # candidate stories scored in full
     story_terms: int = 400  # terms kept in a story's summed vector
     idf_window: int = 100_000  # articles per document-frequency generation; two are kept
+    # hubness correction: the share of (density - mean density) of article and story taken off the similarity
+    density_weight: float = 1.0
+    density_neighbours: int = 5  # an article's density is its mean cosine to this many nearest articles
+    density_compared: int = 50  # earlier articles sharing the most heavy terms that a new one is compared with
+    density_per_term: int = 200  # newest articles kept per heavy term to find those
+    # the correction grows in as articles arrive (weight × n / (n + this)): among the first few articles, each
+    # with one or no neighbour yet, a density says little about the topic's crowding
+    density_warmup: int = 100
     # share of the embedding cosine in the similarity; 0 = TF-IDF only. Off by default: with the static model,
     # 0.15 (threshold 0.28, merge 0.43) scored BCubed F1 0.778 on dev, as TF-IDF alone, at 40% of the speed
     embed_weight: float = 0.0
@@ -82,6 +100,7 @@ class _Story:
     last: float | None
     members: list[int] = field(default_factory=list)
     row: int = -1  # the story's row in the clusterer's embedding sums, -1 without embeddings
+    density: float = 0.0  # sum of the members' densities
 
 
 def stem(word: str) -> str:
@@ -128,6 +147,88 @@ class DocumentFrequency:
         """Return the smoothed inverse document frequency of word."""
         df = self._current.get(word, 0) + self._previous.get(word, 0)
         return math.log((self._count + self._previous_count + 1) / (df + 1)) + 1.0
+
+
+class _Neighbourhood:
+    """The open stories' articles indexed by their heaviest terms, with each article's local density.
+
+    An article's density is its mean cosine to its `neighbours` nearest articles so far; a new article is compared
+    with the `compared` earlier ones sharing the most of its heavy terms (each term keeps its `per_term` newest
+    articles), which updates both sides.
+    """
+
+    def __init__(self, neighbours: int, compared: int, lookup_terms: int, per_term: int) -> None:
+        self.neighbours = neighbours
+        self.compared = compared
+        self.lookup_terms = lookup_terms
+        self.per_term = per_term
+        self.vectors: dict[int, Vector] = {}
+        self.density: dict[int, float] = {}
+        self.total = 0.0  # sum of the densities, for their mean
+        self._nearest: dict[int, list[float]] = {}  # min-heaps of the highest cosines
+        self._postings: dict[str, deque[int]] = {}
+
+    @property
+    def mean(self) -> float:
+        """Return the mean density of the indexed articles (0 with none)."""
+        return self.total / len(self.vectors) if self.vectors else 0.0
+
+    def add(self, key: int, vector: Vector) -> dict[int, float]:
+        """Index an article; return the earlier articles whose density changed, with their old density."""
+        self.remove(key)
+        heavy = heapq.nlargest(self.lookup_terms, vector, key=vector.__getitem__)
+        shared: dict[int, int] = {}
+        for word in heavy:
+            for other in self._postings.get(word, ()):
+                if other in self.vectors:
+                    shared[other] = shared.get(other, 0) + 1
+        changed: dict[int, float] = {}
+        self._nearest[key] = []
+        self.vectors[key] = vector
+        self.density[key] = 0.0
+        for other in heapq.nlargest(self.compared, shared, key=shared.__getitem__):
+            value = cosine(vector, self.vectors[other])
+            self._near(key, value)
+            old = self.density[other]
+            if self._near(other, value):
+                changed.setdefault(other, old)
+        for word in heavy:
+            postings = self._postings.get(word)
+            if postings is None:
+                postings = self._postings[word] = deque(maxlen=self.per_term)
+            postings.append(key)
+        return changed
+
+    def _near(self, key: int, value: float) -> bool:
+        top = self._nearest[key]
+        if len(top) < self.neighbours:
+            heapq.heappush(top, value)
+        elif value > top[0]:
+            heapq.heapreplace(top, value)
+        else:
+            return False
+        density = sum(top) / len(top)
+        self.total += density - self.density[key]
+        self.density[key] = density
+        return True
+
+    def remove(self, key: int) -> None:
+        """Forget an article (its postings go when the index is next pruned)."""
+        if self.vectors.pop(key, None) is None:
+            return
+        self.total -= self.density.pop(key)
+        del self._nearest[key]
+        if len(self._postings) > 4 * self.lookup_terms * max(64, len(self.vectors)):
+            self._postings = {
+                word: keys for word, keys in self._postings.items() if any(k in self.vectors for k in keys)
+            }
+
+
+def cosine(a: Vector, b: Vector) -> float:
+    """Return the dot product of two unit sparse vectors."""
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(word, 0.0) for word, v in a.items())
 
 
 class _EmbeddingSums:
@@ -201,6 +302,9 @@ class StoryClusterer:
         self._sums: _EmbeddingSums | None = None  # made on the first embedding, which gives the dimension
         self._stories: dict[int, _Story] = {}
         self._index: dict[str, set[int]] = {}
+        o = self.options
+        self._near = _Neighbourhood(o.density_neighbours, o.density_compared, o.lookup_terms, o.density_per_term)
+        self._story_of: dict[int, int] = {}  # article key → its open story's id
         self._merges: list[tuple[int, int]] = []
         self._next_id = 0
         self._clock: float | None = None
@@ -238,7 +342,11 @@ class StoryClusterer:
         embedding = self._embed(doc) if self.options.embed_weight > 0 else None
         if embedding is not None and self._sums is None:
             self._sums = _EmbeddingSums(len(embedding), self.options.idf_window)
-        scored = self._score(vector, embedding, now)
+        self._forget(doc.key)
+        if self.options.density_weight:
+            for other, old in self._near.add(doc.key, vector).items():
+                self._stories[self._story_of[other]].density += self._near.density[other] - old
+        scored = self._score(vector, embedding, now, self._near.density.get(doc.key, 0.0))
         if scored and scored[0][0] >= self.options.threshold:
             story = self._stories[scored[0][1]]
             for score, other in scored[1:]:
@@ -282,8 +390,13 @@ class StoryClusterer:
         merges, self._merges = self._merges, []
         return merges
 
-    def _score(self, vector: Vector, embedding: np.ndarray | None, now: float | None) -> list[tuple[float, int]]:
+    def _score(
+        self, vector: Vector, embedding: np.ndarray | None, now: float | None, density: float
+    ) -> list[tuple[float, int]]:
         o = self.options
+        mean = self._near.mean
+        seen = len(self._near.vectors)
+        correction = o.density_weight / 2 * seen / (seen + o.density_warmup)
         heavy = sorted(vector, key=vector.__getitem__, reverse=True)[: o.lookup_terms]
         # a partial dot product over the heaviest terms shortlists the stories worth a full one
         partial: dict[int, float] = {}
@@ -309,9 +422,18 @@ class StoryClusterer:
                 score = (1.0 - o.embed_weight) * score + o.embed_weight * float(near[story.row])
             if now is not None and story.last is not None:
                 score *= 0.5 ** (max(0.0, now - story.last) / 3600.0 / o.half_life_hours)
+            if correction:
+                score -= correction * (density + story.density / story.size - 2 * mean)
             scored.append((score, story_id))
         scored.sort(reverse=True)
         return scored
+
+    def _forget(self, key: int) -> None:
+        # a key seen before (a replayed article) leaves its old story's density sum before it is indexed again
+        story_id = self._story_of.pop(key, None)
+        if story_id is not None and story_id in self._stories:
+            self._stories[story_id].density -= self._near.density.get(key, 0.0)
+        self._near.remove(key)
 
     def _new_story(self, now: float | None) -> _Story:
         story = _Story(self._next_id, {}, 0, now)
@@ -325,6 +447,9 @@ class StoryClusterer:
             total[word] = total.get(word, 0.0) + v
         story.size += 1
         story.members.append(key)
+        if key in self._near.vectors:
+            story.density += self._near.density[key]
+            self._story_of[key] = story.id
         if now is not None:
             story.last = now if story.last is None else max(story.last, now)
         if len(total) > self.options.story_terms * 2:
@@ -347,6 +472,10 @@ class StoryClusterer:
             self._index.setdefault(word, set()).add(keep.id)
         keep.size += gone.size
         keep.members.extend(gone.members)
+        keep.density += gone.density
+        for key in gone.members:
+            if key in self._story_of:
+                self._story_of[key] = keep.id
         if gone.last is not None:
             keep.last = gone.last if keep.last is None else max(keep.last, gone.last)
         self._unindex(gone.id, gone.total)
@@ -377,6 +506,9 @@ class StoryClusterer:
         stale = [s for s in self._stories.values() if s.last is not None and s.last < now - window]
         for story in stale:
             self._unindex(story.id, story.total)
+            for key in story.members:
+                self._story_of.pop(key, None)
+                self._near.remove(key)
             if self._sums is not None and story.row >= 0:
                 self._sums.release(story.row)
             del self._stories[story.id]
