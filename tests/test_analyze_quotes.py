@@ -287,3 +287,10 @@ def test_conjoined_action_stays_in_the_statement(parse):
 def test_cue_under_an_adjective_takes_the_clause_subject(parse):
     text = "The governor was able to tout his record on jobs."
     assert _found(text, parse) == [("The governor", "tout", "his record on jobs")]
+
+
+def test_fronted_adverbial_before_a_comma_is_no_statement():
+    text = "Despite a string of failed launches this spring, the program has rarely been mentioned by the candidates."
+    assert not any(content.startswith("Despite") for _, _, content in _found(text, None))
+    kept = "The plan will collapse within a year, the treasurer warned."
+    assert _found(kept, None) == [("the treasurer", "warned", "The plan will collapse within a year")]

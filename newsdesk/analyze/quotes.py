@@ -121,7 +121,21 @@ def _trailing(text: str, s: int, e: int) -> QuoteSpan | None:
         src = _trim(text, m.start("b"), m.end("b"))
         cue = (m.start("cue2"), m.end("cue2"))
     content = _trim(text, s, (m.start("a") if m.group("a") is not None else m.start("cue2")))
+    if _fronted(text[content[0] : content[1]]):
+        return None  # "Despite the tests, its ambitions were barely mentioned": a scene, not what was said
     return QuoteSpan((content,), src, cue, _kind(text, (content,)))
+
+
+_FRONTING = frozenset(
+    "in on at after before despite during following since if when whenever although though because while as amid "
+    "for with without by from under until unlike like among".split()
+)
+
+
+def _fronted(content: str) -> bool:
+    """Tell whether content is one fronted adverbial phrase ("But in July 2012", "If you're in that situation")."""
+    words = _SUBJECT_LEAD.sub("", content).split()
+    return bool(words) and words[0].lower() in _FRONTING and "," not in content and not _QUOTED.search(content)
 
 
 _NOT_SUBJECT_ENDS = _DETERMINERS | frozenset(
