@@ -294,3 +294,10 @@ def test_fronted_adverbial_before_a_comma_is_no_statement():
     assert not any(content.startswith("Despite") for _, _, content in _found(text, None))
     kept = "The plan will collapse within a year, the treasurer warned."
     assert _found(kept, None) == [("the treasurer", "warned", "The plan will collapse within a year")]
+
+
+def test_whom_a_cue_addresses_is_not_what_it_says(parse):
+    from newsdesk.analyze.reported import reported_speech
+
+    doc = next(iter(parse(["The candidate tells his supporters at a rally to vote early."])))
+    assert not any(doc.text[s:e] == "his supporters" for (s, e), _, _ in reported_speech(doc))

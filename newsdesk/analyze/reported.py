@@ -125,6 +125,21 @@ def _noun_before(verb: Token) -> Span | None:
     return _extent([verb.doc[start], verb.doc[j]])
 
 
+# cues whose object is whom they address ("told his supporters", "urged voters"), not what they say
+_ADDRESSEE = frozenset(
+    "tell ask remind inform assure reassure urge advise persuade convince press lobby beg implore".split()
+)
+_PEOPLE = frozenset(
+    "people voters supporters reporters audience crowd members officials colleagues lawmakers followers fans "
+    "students parents donors readers listeners viewers delegates residents americans citizens".split()
+)
+
+
+def _person(token: Token) -> bool:
+    """Tell whether an object names whom a cue addresses: a pronoun, a name or a group of people."""
+    return token.tag_ in ("PRP", "NNP", "NNPS") or token.lower_ in _PEOPLE
+
+
 def _content(verb: Token, with_object: bool, lemma: str = "") -> Token | None:
     for dep in _CLAUSES:
         found = [c for c in verb.children if c.dep_ == dep]
@@ -134,7 +149,7 @@ def _content(verb: Token, with_object: bool, lemma: str = "") -> Token | None:
         if c.dep_ == "advcl" and c.left_edge.lower_ == "that":
             return c
     if with_object:
-        found = [c for c in verb.children if c.dep_ in _OBJECTS]
+        found = [c for c in verb.children if c.dep_ in _OBJECTS and not (lemma in _ADDRESSEE and _person(c))]
         if found:
             return found[0]
     for prep in verb.rights:  # "called for more investment", "railed against super PACs"
