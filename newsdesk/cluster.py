@@ -55,9 +55,12 @@ Vector = dict[str, float]
 class ClusterOptions:
     """Thresholds, weights and the time window of story clustering."""
 
-    threshold: float = 0.28  # mean cosine to a story's members (density-corrected) needed to join it
-    merge_threshold: float = 0.43  # a second story this close to the article is the same story
+    threshold: float = 0.30  # mean cosine to a story's members (density-corrected) needed to join it
+    merge_threshold: float = 0.45  # a second story this close to the article is the same story
     title_weight: float = 2.0
+    # a term weighs tf × idf ** idf_power: damped, the words of one article alone (a typo, a quoted name) weigh
+    # less against the words it shares with other coverage; 0.7 gave dev BCubed F1 0.811, 1.0 gave 0.800
+    idf_power: float = 0.7
     entity_weight: float = 1.5
     window_hours: float = 72.0  # a story with no article for this long is closed
     half_life_hours: float = 48.0  # similarity halves per this much time since the story's last article
@@ -328,7 +331,10 @@ class StoryClusterer:
             counts[key] = counts.get(key, 0.0) + o.entity_weight
         if learn:
             self.df.add(counts)
-        vector = {word: (1.0 + math.log(count)) * self.df.idf(word) for word, count in counts.items() if count > 0}
+        power = o.idf_power
+        vector = {
+            word: (1.0 + math.log(count)) * self.df.idf(word) ** power for word, count in counts.items() if count > 0
+        }
         norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
         return {word: v / norm for word, v in vector.items()}
 
