@@ -301,3 +301,10 @@ def test_whom_a_cue_addresses_is_not_what_it_says(parse):
 
     doc = next(iter(parse(["The candidate tells his supporters at a rally to vote early."])))
     assert not any(doc.text[s:e] == "his supporters" for (s, e), _, _ in reported_speech(doc))
+
+
+def test_conjoined_speech_verb_opens_a_second_statement(parse):
+    text = "The senator said the bill would pass next week and warned against delays in the committee."
+    found = _found(text, parse)
+    assert ("The senator", "said", "the bill would pass next week") in found
+    assert ("The senator", "warned", "delays in the committee") in found

@@ -41,6 +41,16 @@ _SETTING = frozenset("during after before since at in on with amid while followi
 _ASIDES = frozenset(("relcl", "advcl", "conj", "appos", "acl", "npadvmod"))
 
 
+# cues of attitude and action: conjoined inside a statement ("say he posed a threat and refused to drop the gun")
+# they go on with it, where a conjoined speech verb with a clause or an object opens a second statement
+_NOT_SPEECH = frozenset(
+    "refuse decline continue want plan hope expect fear worry know feel think believe understand learn realize "
+    "suspect intend decide consider remember imagine envision anticipate prefer doubt assume find show prove "
+    "support back oppose release offer sign rule determine demonstrate calculate reason favor favour admire "
+    "despise detest resent regret view regard".split()
+)
+
+
 def _clause(head: Token) -> Span:
     """Return the span of a content clause, cut before a comma that opens an aside ("…, which forced her …")."""
     start, end = _subtree(head)
@@ -51,7 +61,7 @@ def _clause(head: Token) -> Span:
             and tok.lower_ in forms
             and tok.tag_.startswith("VB")
             and tok.i > head.i
-            and any(c.dep_ == "ccomp" for c in tok.children)
+            and (forms[tok.lower_][0] not in _NOT_SPEECH or any(c.dep_ == "ccomp" for c in tok.children))
         ):
             cut = tok.i  # "said the country would leave and suggested it would …": a second statement
             while cut > head.i + 1 and (tok.doc[cut - 1].dep_ == "cc" or tok.doc[cut - 1].is_punct):
