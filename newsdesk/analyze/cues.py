@@ -61,7 +61,10 @@ _NOUNS = (
     "claim statement comment remark promise pledge vow decision plan proposal call demand warning criticism attack "
     "assertion argument accusation allegation charge belief view hope fear concern insistence suggestion "
     "announcement determination message position denial admission prediction threat request description "
-    "refusal endorsement complaint question answer response reply explanation pitch case vision idea"
+    "refusal endorsement complaint question answer response reply explanation pitch case vision idea "
+    "commitment reluctance effort pronouncement emphasis acknowledgment acknowledgement opposition objection "
+    "assurance recommendation assessment estimate conclusion finding analysis appeal condemnation rejection "
+    "dismissal praise insinuation implication contention"
 )
 
 
