@@ -308,3 +308,9 @@ def test_conjoined_speech_verb_opens_a_second_statement(parse):
     found = _found(text, parse)
     assert ("The senator", "said", "the bill would pass next week") in found
     assert ("The senator", "warned", "delays in the committee") in found
+
+
+def test_passive_cue_without_an_agent_reports_subject_and_complement(parse):
+    text = "The former mayor was accused of taking bribes from two developers."
+    assert ("", "accused", "The former mayor … of taking bribes from two developers") in _found(text, parse)
+    assert _found("The bridge, known as the Iron Span, was closed for repairs.", parse) == []

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from newsdesk.analyze.cues import cue_forms, cue_nouns
 from newsdesk.analyze.direct import direct_quotes
-from newsdesk.analyze.reported import reported_speech
+from newsdesk.analyze.reported import reported_speech, unattributed
 from newsdesk.analyze.sentences import sentence_spans
 
 if TYPE_CHECKING:
@@ -302,6 +302,11 @@ def _has_cue(text: str, s: int, e: int) -> bool:
     return False
 
 
+def _unsourced(text: str, s: int, subject: Span, complement: Span, cue: Span) -> QuoteSpan:
+    content = (_trim(text, s + subject[0], s + subject[1]), _trim(text, s + complement[0], s + complement[1]))
+    return QuoteSpan(content, None, (s + cue[0], s + cue[1]), _kind(text, content))
+
+
 def _parsed(text: str, s: int, doc: Doc) -> list[QuoteSpan]:
     out = []
     for (c0, c1), source, (k0, k1) in reported_speech(doc):
@@ -351,12 +356,18 @@ def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
         inputs = (_sentence_case(text[s:e], cased) for s, e in wanted)
         docs = {s: doc for (s, _), doc in zip(wanted, parse(inputs), strict=True)}
     out: list[QuoteSpan] = []
+    unsourced: list[QuoteSpan] = []
     previous: tuple[QuoteSpan, int] | None = None
     before: tuple[int, int] | None = None
     for s, e in sentences:
         covered = any(a < e and s < b for a, b in taken)
         found = None if covered else _direct(text, before, s, e)
         parsed = _parsed(text, s, docs[s]) if s in docs else []
+        if s in docs:
+            extra = [_unsourced(text, s, *found) for found in unattributed(docs[s])]
+            extra = [q for q in extra if not any(_clash(q, p) for p in parsed)]
+            unsourced.extend(extra)
+            parsed.extend(extra)
         if parsed and found is not None and found.kind != "direct":
             found = None  # the parse reads reported speech better than the comma patterns
         if not covered and (aside := _parenthetical(text, s, e)) is not None:
@@ -385,7 +396,7 @@ def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
         else:
             previous = None
     # a statement whose speaker the sentence does not name is rarely reported speech ("to be elected", "rules")
-    named = [q for q in out if q.source is not None or q.kind == "direct"] + marked
+    named = [q for q in out if q.source is not None or q.kind == "direct" or any(q is u for u in unsourced)] + marked
     for block in (*_paragraph_after(text), *_labelled(text)):
         (b0, b1), inside = block.content[0], []
         for q in named:  # pieces of the block found sentence by sentence without a cue of their own give way

@@ -334,3 +334,31 @@ def reported_speech(doc: Doc) -> list[Found]:
     out += [n for n in _nominal(doc) if not any(o[0][0] <= n[2][0] < o[0][1] for o in out)]  # not inside a statement
     according = [a for a in _according(doc) if not any(a[2][0] < a[0][0] <= cue[0] < a[0][1] for _, _, cue in out)]
     return according + [f for f in out if not any(a[0][0] <= f[2][0] < a[0][1] for a in according)]
+
+
+_PASSIVE_COMPLEMENTS = frozenset(("xcomp", "oprd", "ccomp"))
+_PASSIVE_PREPS = frozenset(("as", "of", "for", "with"))
+_EXPLETIVES = frozenset(("it", "there", "this", "that", "which", "who", "what", "whatever"))
+
+
+def unattributed(doc: Doc) -> list[tuple[Span, Span, Span]]:
+    """Return (subject, complement, cue) of each statement a passive cue reports without saying who made it
+    ("He was accused of …", "The vote is expected to …", "Pence was dubbed the winner")."""
+    forms = cue_forms()
+    out: list[tuple[Span, Span, Span]] = []
+    for tok in doc:
+        if tok.lower_ not in forms or tok.tag_ != "VBN" or _quoted(doc.text, tok.idx):
+            continue
+        subjects = [c for c in tok.children if c.dep_ == "nsubjpass" and c.i < tok.i]
+        if not subjects or subjects[0].lower_ in _EXPLETIVES or any(c.dep_ == "agent" for c in tok.children):
+            continue
+        complements = [c for c in tok.rights if c.dep_ in _PASSIVE_COMPLEMENTS] or [
+            c
+            for c in tok.rights
+            if c.dep_ == "prep" and c.lower_ in _PASSIVE_PREPS and any(g.dep_ in ("pobj", "pcomp") for g in c.children)
+        ]
+        if not complements or not any(c.dep_ == "auxpass" for c in tok.children):
+            continue
+        complement = _subtree(complements[0])
+        out.append((_mention(subjects[0], tok), complement, (tok.idx, tok.idx + len(tok.text))))
+    return out
