@@ -314,3 +314,9 @@ def test_passive_cue_without_an_agent_reports_subject_and_complement(parse):
     text = "The former mayor was accused of taking bribes from two developers."
     assert ("", "accused", "The former mayor … of taking bribes from two developers") in _found(text, parse)
     assert _found("The bridge, known as the Iron Span, was closed for repairs.", parse) == []
+
+
+def test_seeming_is_an_unattributed_statement(parse):
+    found = _found("The new tariff seems to have hurt the farmers in the region.", parse)
+    assert found == [("", "seems", "The new tariff … to have hurt the farmers in the region")]
+    assert _found("The plan seems sensible to me.", parse) == []

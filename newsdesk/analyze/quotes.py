@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from newsdesk.analyze.cues import cue_forms, cue_nouns
 from newsdesk.analyze.direct import direct_quotes
-from newsdesk.analyze.reported import reported_speech, unattributed
+from newsdesk.analyze.reported import SEEM, reported_speech, unattributed
 from newsdesk.analyze.sentences import sentence_spans
 
 if TYPE_CHECKING:
@@ -294,7 +294,7 @@ def _has_cue(text: str, s: int, e: int) -> bool:
     previous = ""
     for m in _WORD.finditer(text, s, e):
         word = m.group().lower()
-        if word in forms and previous not in _DETERMINERS:  # "the report", "a call": nouns, not cues
+        if (word in forms or word in SEEM) and previous not in _DETERMINERS:  # "the report", "a call": nouns
             return True
         if word in nouns and previous in _POSSESSIVES:  # "Trump's claim", "her promise"
             return True

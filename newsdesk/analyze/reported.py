@@ -347,6 +347,10 @@ def unattributed(doc: Doc) -> list[tuple[Span, Span, Span]]:
     forms = cue_forms()
     out: list[tuple[Span, Span, Span]] = []
     for tok in doc:
+        if tok.lower_ in SEEM and not _quoted(doc.text, tok.idx):
+            if (seeming := _seeming(tok)) is not None:
+                out.append(seeming)
+            continue
         if tok.lower_ not in forms or tok.tag_ != "VBN" or _quoted(doc.text, tok.idx):
             continue
         subjects = [c for c in tok.children if c.dep_ == "nsubjpass" and c.i < tok.i]
@@ -362,3 +366,18 @@ def unattributed(doc: Doc) -> list[tuple[Span, Span, Span]]:
         complement = _subtree(complements[0])
         out.append((_mention(subjects[0], tok), complement, (tok.idx, tok.idx + len(tok.text))))
     return out
+
+
+# "seem" states an impression whose holder the sentence does not name: attribution corpora (PolNeAR) count it
+SEEM = frozenset(("seem", "seems", "seemed"))
+
+
+def _seeming(verb: Token) -> tuple[Span, Span, Span] | None:
+    """Return (subject, complement, cue) of "X seems (to be) Y": "Melania seems to have vanished from …"."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i]
+    complements = [c for c in verb.rights if c.dep_ in ("xcomp", "acomp", "attr", "oprd")]
+    if not subjects or not complements or subjects[0].lower_ in _EXPLETIVES:
+        return None
+    if any(c.dep_ == "prep" and c.lower_ == "to" for c in (*verb.children, *complements[0].children)):
+        return None  # "seems credible to me": it says whose impression
+    return _mention(subjects[0], verb), _subtree(complements[0]), (verb.idx, verb.idx + len(verb.text))
