@@ -320,3 +320,12 @@ def test_seeming_is_an_unattributed_statement(parse):
     found = _found("The new tariff seems to have hurt the farmers in the region.", parse)
     assert found == [("", "seems", "The new tariff … to have hurt the farmers in the region")]
     assert _found("The plan seems sensible to me.", parse) == []
+
+
+def test_words_before_a_quote_with_their_own_cue_stay_out_of_it():
+    text = (
+        "The mayor said she believed the plan was worth the cost because “most residents never see the bills,” "
+        "she said."
+    )
+    found = _found(text, None)
+    assert ("she", "said", "“most residents never see the bills,”") in found

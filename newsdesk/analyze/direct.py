@@ -108,6 +108,9 @@ def _lead_in(text: str, m: re.Match[str]) -> Span:
     lead = head[opening.end() :] if opening else ""
     if not re.search(r"\w", lead) or re.search(r"[“”\":;]|''", lead):
         return _piece(m)
+    forms = cue_forms()
+    if any(w.lower() in forms for w in re.findall(r"[\w’'-]+", lead)):
+        return _piece(m)  # "Acts of protest, Mr. Obama said, are …": the words before have a speaker of their own
     return start_para + opening.end(), m.end()
 
 
