@@ -329,3 +329,8 @@ def test_words_before_a_quote_with_their_own_cue_stay_out_of_it():
     )
     found = _found(text, None)
     assert ("she", "said", "“most residents never see the bills,”") in found
+
+
+def test_relative_pronoun_opens_an_unattributed_statement(parse):
+    text = "They debated the tax, which seems to be a divisive question this year."
+    assert ("", "seems", "which … to be a divisive question this year") in _found(text, parse)

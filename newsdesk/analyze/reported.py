@@ -338,7 +338,7 @@ def reported_speech(doc: Doc) -> list[Found]:
 
 _PASSIVE_COMPLEMENTS = frozenset(("xcomp", "oprd", "ccomp"))
 _PASSIVE_PREPS = frozenset(("as", "of", "for", "with"))
-_EXPLETIVES = frozenset(("it", "there", "this", "that", "which", "who", "what", "whatever"))
+_EXPLETIVES = frozenset(("it", "there", "this", "what", "whatever"))
 
 
 def unattributed(doc: Doc) -> list[tuple[Span, Span, Span]]:
