@@ -334,3 +334,8 @@ def test_words_before_a_quote_with_their_own_cue_stay_out_of_it():
 def test_relative_pronoun_opens_an_unattributed_statement(parse):
     text = "They debated the tax, which seems to be a divisive question this year."
     assert ("", "seems", "which … to be a divisive question this year") in _found(text, parse)
+
+
+def test_unattributed_statement_survives_a_speakerless_cue_inside_it(parse):
+    text = "The talks are expected to continue through the weekend."
+    assert _found(text, parse) == [("", "expected", "The talks … to continue through the weekend")]

@@ -365,7 +365,7 @@ def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
         parsed = _parsed(text, s, docs[s]) if s in docs else []
         if s in docs:
             extra = [_unsourced(text, s, *found) for found in unattributed(docs[s])]
-            extra = [q for q in extra if not any(_clash(q, p) for p in parsed)]
+            extra = [q for q in extra if not any(_clash(q, p) for p in parsed if p.source is not None)]
             unsourced.extend(extra)
             parsed.extend(extra)
         if parsed and found is not None and found.kind != "direct":
