@@ -339,3 +339,10 @@ def test_relative_pronoun_opens_an_unattributed_statement(parse):
 def test_unattributed_statement_survives_a_speakerless_cue_inside_it(parse):
     text = "The protests are expected to continue leading up to the vote."
     assert _found(text, parse) == [("", "expected", "The protests … to continue leading up to the vote")]
+
+
+def test_aside_with_a_common_noun_speaker(parse):
+    text = "The truth, the senator said then, was that the governor had attacked his family."
+    assert _found(text, parse) == [
+        ("the senator", "said", "The truth … was that the governor had attacked his family.")
+    ]

@@ -167,8 +167,8 @@ def _leading(text: str, s: int, e: int) -> QuoteSpan | None:
 
 
 _PARENTHETICAL = re.compile(
-    rf"(?P<a>[^,;“”\"]*?\w[^,;“”\"]*?),\s+(?P<src>he|she|they|we|I|it|(?:the\s+)?[A-Z][\w.'’-]*"
-    rf"(?:\s+[\w.'’-]+){{0,4}}?)\s+{_AUX}(?P<cue>[a-z]+)(?:\s+[\w.'’-]+){{0,3}}?,"
+    rf"(?P<a>[^,;“”\"]*?\w[^,;“”\"]*?),\s+(?P<src>he|she|they|we|I|it|(?:(?:the|a|an|his|her|their|its)\s+|"
+    rf"(?=[A-Z]))[\w.'’-]+(?:\s+[\w.'’-]+){{0,4}}?)\s+{_AUX}(?P<cue>[a-z]+)(?:\s+[\w.'’-]+){{0,3}}?,"
     rf"\s+(?P<b>[^“”\"]*\w[^“”\"]*)"
 )
 
