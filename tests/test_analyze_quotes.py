@@ -346,3 +346,10 @@ def test_aside_with_a_common_noun_speaker(parse):
     assert _found(text, parse) == [
         ("the senator", "said", "The truth … was that the governor had attacked his family.")
     ]
+
+
+def test_participle_cue_between_quotes_splits_them():
+    text = "“We cannot pay for this any longer,” the minister said, adding later, “The treaty costs us a fortune.”"
+    found = _found(text, None)
+    assert ("the minister", "said", "“We cannot pay for this any longer,”") in found
+    assert any(cue == "adding" and content.endswith("“The treaty costs us a fortune.”") for _, cue, content in found)

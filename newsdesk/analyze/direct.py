@@ -97,6 +97,9 @@ def _partial(text: str, cue_end: int, m: re.Match[str], end_para: int) -> Span:
     return start, end
 
 
+# a participle cue right before the next quotation gives it a statement of its own: "…,” she said, adding, “…”"
+_PARTICIPLE_END = re.compile(r"\b(\w+ing)(?:\s+\w+){0,2}\s*[,:]\s*$")
+
 _SENTENCE_START = re.compile(r"(?:^|[.!?][”\"’']*\s+|\n)(?=[^.!?\n]*$)")
 
 
@@ -117,6 +120,7 @@ def _lead_in(text: str, m: re.Match[str]) -> Span:
 def direct_quotes(text: str) -> list[Found]:
     """Return the direct quotes of text whose speaker and cue stand right next to the quoted passage."""
     after, dash, before = _patterns()
+    forms = cue_forms()
     out: list[Found] = []
     quotes = list(_QUOTED.finditer(text))
     used: set[int] = set()
@@ -155,6 +159,7 @@ def direct_quotes(text: str) -> list[Found]:
                     and nxt.start() < end_para
                     and re.fullmatch(r"[^“”\"\n]{0,200}?[.,:]\s*", gap)
                     and not after.match(text[nxt.end() : end_para] or " ")
+                    and not ((p := _PARTICIPLE_END.search(gap)) and p.group(1).lower() in forms)
                 ):
                     pieces.append(_piece(nxt))  # "…,” she said. “…”
                     used.add(k + 1)
