@@ -352,4 +352,7 @@ def test_participle_cue_between_quotes_splits_them():
     text = "“We cannot pay for this any longer,” the minister said, adding later, “The treaty costs us a fortune.”"
     found = _found(text, None)
     assert ("the minister", "said", "“We cannot pay for this any longer,”") in found
-    assert any(cue == "adding" and content.endswith("“The treaty costs us a fortune.”") for _, cue, content in found)
+    assert any(
+        (src, cue) == ("the minister", "adding") and content.endswith("“The treaty costs us a fortune.”")
+        for src, cue, content in found
+    )

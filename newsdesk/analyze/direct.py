@@ -64,6 +64,9 @@ def _trim_source(text: str, s: int, e: int) -> Span | None:
     s += lead.end() if lead else 0
     while e > s and text[e - 1] in " ,":
         e -= 1
+    last = re.search(r"\s+(\w+)$", text[s:e])
+    if last and last.group(1).lower() in cue_forms():
+        e = s + last.start()  # "the minister said, adding, “…”": the speaker is "the minister"
     words = text[s:e].split()
     if not words or len(words) > 35:
         return None
