@@ -155,7 +155,7 @@ def bench_cluster(shared: Path, baseline: bool) -> None:
         print(f"cluster tfidf single-pass centroid BCubed F1 {best[0]:.4f} (best threshold {best[1]})")
 
 
-EMBED_OPTIONS = ClusterOptions(embed_weight=0.15, threshold=0.28, merge_threshold=0.43)
+EMBED_OPTIONS = ClusterOptions(embed_weight=0.15)
 
 
 def _nearest_share(sims: np.ndarray, labels: np.ndarray, k: int = 2) -> float:
