@@ -356,3 +356,8 @@ def test_participle_cue_between_quotes_splits_them():
         (src, cue) == ("the minister", "adding") and content.endswith("“The treaty costs us a fortune.”")
         for src, cue, content in found
     )
+
+
+def test_adjective_of_belief_reports_its_clause(parse):
+    text = "Many farmers are afraid that the new tariffs will ruin the harvest season."
+    assert _found(text, parse) == [("Many farmers", "afraid", "that the new tariffs will ruin the harvest season")]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from newsdesk.analyze.cues import cue_forms, cue_nouns
 from newsdesk.analyze.direct import direct_quotes
-from newsdesk.analyze.reported import SEEM, reported_speech, unattributed
+from newsdesk.analyze.reported import SEEM, STANCE, reported_speech, stances, unattributed
 from newsdesk.analyze.sentences import sentence_spans
 
 if TYPE_CHECKING:
@@ -294,7 +294,9 @@ def _has_cue(text: str, s: int, e: int) -> bool:
     previous = ""
     for m in _WORD.finditer(text, s, e):
         word = m.group().lower()
-        if (word in forms or word in SEEM) and previous not in _DETERMINERS:  # "the report", "a call": nouns
+        if (
+            word in forms or word in SEEM or word in STANCE
+        ) and previous not in _DETERMINERS:  # "the report", "a call": nouns
             return True
         if word in nouns and previous in _POSSESSIVES:  # "Trump's claim", "her promise"
             return True
@@ -309,7 +311,9 @@ def _unsourced(text: str, s: int, subject: Span, complement: Span, cue: Span) ->
 
 def _parsed(text: str, s: int, doc: Doc) -> list[QuoteSpan]:
     out = []
-    for (c0, c1), source, (k0, k1) in reported_speech(doc):
+    found = reported_speech(doc)
+    found += [f for f in stances(doc) if not any(o[0][0] <= f[2][0] < o[0][1] for o in found)]
+    for (c0, c1), source, (k0, k1) in found:
         content = _trim(text, s + c0, s + c1)
         if content[1] <= content[0]:
             continue

@@ -381,3 +381,29 @@ def _seeming(verb: Token) -> tuple[Span, Span, Span] | None:
     if any(c.dep_ == "prep" and c.lower_ == "to" for c in (*verb.children, *complements[0].children)):
         return None  # "seems credible to me": it says whose impression
     return _mention(subjects[0], verb), _subtree(complements[0]), (verb.idx, verb.idx + len(verb.text))
+
+
+# adjectives of belief and feeling that report a clause ("she was sure Trump would win", "Protesters were frustrated
+# that …"): attribution corpora count beliefs as attributions, their holder being the copula's subject
+STANCE = frozenset(
+    "sure certain confident convinced worried concerned afraid hopeful optimistic skeptical sceptical adamant "
+    "frustrated angry upset disappointed pleased glad".split()
+)
+
+
+def stances(doc: Doc) -> list[Found]:
+    """Return (content, source, cue) of each belief an adjective reports: "Many Democrats are afraid that …"."""
+    out: list[Found] = []
+    for tok in doc:
+        if tok.lower_ not in STANCE or tok.dep_ != "acomp" or _quoted(doc.text, tok.idx):
+            continue
+        clauses = [c for c in tok.children if c.dep_ == "ccomp"] or [
+            c for c in tok.head.children if c.dep_ == "ccomp" and c.i > tok.i
+        ]
+        if not clauses:
+            continue
+        source = _source(tok.head)
+        if source is None:
+            continue
+        out.append((_clause(clauses[0]), source, (tok.idx, tok.idx + len(tok.text))))
+    return out
