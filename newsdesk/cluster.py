@@ -513,7 +513,7 @@ class StoryClusterer:
         keep.members.extend(gone.members)
         keep.density += gone.density
         for key in gone.members:
-            if key in self._story_of:
+            if self._story_of.get(key) == gone.id:
                 self._story_of[key] = keep.id
         if gone.last is not None:
             keep.last = gone.last if keep.last is None else max(keep.last, gone.last)
@@ -546,8 +546,9 @@ class StoryClusterer:
         for story in stale:
             self._unindex(story.id, story.total)
             for key in story.members:
-                self._story_of.pop(key, None)
-                self._near.remove(key)
+                if self._story_of.get(key) == story.id:  # not since replayed into another story
+                    del self._story_of[key]
+                    self._near.remove(key)
             if self._sums is not None and story.row >= 0:
                 self._sums.release(story.row)
             del self._stories[story.id]
