@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from newsdesk.analyze.cues import cue_forms, cue_nouns
@@ -12,6 +13,30 @@ if TYPE_CHECKING:
 
 Span = tuple[int, int]
 Found = tuple[Span, Span | None, Span]  # content, source, cue (offsets into the parsed text)
+
+
+@lru_cache(maxsize=8)
+def _hashes(kind: str) -> frozenset[int]:
+    from spacy.strings import hash_string
+
+    words = {
+        "according": frozenset(("according",)),
+        "forms": frozenset(cue_forms()),
+        "nouns": cue_nouns(),
+        "passive": frozenset(cue_forms()) | SEEM,
+        "stance": STANCE,
+    }[kind]
+    return frozenset(hash_string(w) for w in words)
+
+
+def _tokens(doc: Doc, kind: str) -> list[Token]:
+    """Return the tokens of doc whose lower-case form is a word of `kind`, without building the others (a sentence's
+    Token objects cost more than its rules when every pass walks them all)."""
+    from spacy.attrs import LOWER
+
+    wanted = _hashes(kind)
+    return [doc[i] for i, h in enumerate(doc.to_array(LOWER).tolist()) if h in wanted]
+
 
 _SUBJECTS = ("nsubj", "csubj")
 _CLAUSES = ("ccomp", "xcomp")
@@ -172,7 +197,7 @@ def _content(verb: Token, with_object: bool, lemma: str = "") -> Token | None:
 
 def _according(doc: Doc) -> list[Found]:
     out = []
-    for tok in doc:
+    for tok in _tokens(doc, "according"):
         if tok.lower_ != "according" or tok.i + 2 >= len(doc) or doc[tok.i + 1].lower_ != "to":
             continue
         objects = [c for c in doc[tok.i + 1].children if c.dep_ == "pobj"]
@@ -266,7 +291,7 @@ def _nominal(doc: Doc) -> list[Found]:
     """Return what a possessor's nominal cue reports: "Trump's claim that …", "her promise to …", "his attacks on …"."""
     nouns = cue_nouns()
     out = []
-    for tok in doc:
+    for tok in _tokens(doc, "nouns"):
         if tok.lower_ not in nouns or not tok.tag_.startswith("NN") or _quoted(doc.text, tok.idx):
             continue
         owners = [c for c in tok.children if c.dep_ == "poss"]
@@ -282,7 +307,7 @@ def reported_speech(doc: Doc) -> list[Found]:
     """Return (content, source, cue) of each reported statement of a parsed sentence."""
     forms = cue_forms()
     out: list[Found] = []
-    for tok in doc:
+    for tok in _tokens(doc, "forms"):
         entry = forms.get(tok.lower_)
         if entry is None or not tok.tag_.startswith("VB") or tok.dep_ in _SKIP_HEADS or _quoted(doc.text, tok.idx):
             continue
@@ -346,7 +371,7 @@ def unattributed(doc: Doc) -> list[tuple[Span, Span, Span]]:
     ("He was accused of …", "The vote is expected to …", "Pence was dubbed the winner")."""
     forms = cue_forms()
     out: list[tuple[Span, Span, Span]] = []
-    for tok in doc:
+    for tok in _tokens(doc, "passive"):
         if tok.lower_ in SEEM and not _quoted(doc.text, tok.idx):
             if (seeming := _seeming(tok)) is not None:
                 out.append(seeming)
@@ -394,7 +419,7 @@ STANCE = frozenset(
 def stances(doc: Doc) -> list[Found]:
     """Return (content, source, cue) of each belief an adjective reports: "Many Democrats are afraid that …"."""
     out: list[Found] = []
-    for tok in doc:
+    for tok in _tokens(doc, "stance"):
         if tok.lower_ not in STANCE or tok.dep_ != "acomp" or _quoted(doc.text, tok.idx):
             continue
         clauses = [c for c in tok.children if c.dep_ == "ccomp"] or [
