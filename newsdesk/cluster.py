@@ -27,11 +27,9 @@ Without the model the clusterer logs it once and uses TF-IDF alone.
 
 from __future__ import annotations
 
-import heapq
 import math
 import re
 import unicodedata
-from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -40,6 +38,7 @@ import numpy as np
 
 from newsdesk.embed import Encoder, load_encoder
 from newsdesk.model import Article
+from newsdesk.neighbours import NeighbourIndex, cosine
 
 _WORD = re.compile(r"[^\W\d_][\w'’]*|\d[\d,.]*\d|\d")
 _SUFFIXES = ("ies", "es", "s", "ed", "ing", "ly")
@@ -160,88 +159,6 @@ class DocumentFrequency:
         return math.log((self._count + self._previous_count + 1) / (df + 1)) + 1.0
 
 
-class _Neighbourhood:
-    """The open stories' articles indexed by their heaviest terms, with each article's local density.
-
-    An article's density is its mean cosine to its `neighbours` nearest articles so far; a new article is compared
-    with the `compared` earlier ones sharing the most of its heavy terms (each term keeps its `per_term` newest
-    articles), which updates both sides.
-    """
-
-    def __init__(self, neighbours: int, compared: int, lookup_terms: int, per_term: int) -> None:
-        self.neighbours = neighbours
-        self.compared = compared
-        self.lookup_terms = lookup_terms
-        self.per_term = per_term
-        self.vectors: dict[int, Vector] = {}
-        self.density: dict[int, float] = {}
-        self.total = 0.0  # sum of the densities, for their mean
-        self._nearest: dict[int, list[float]] = {}  # min-heaps of the highest cosines
-        self._postings: dict[str, deque[int]] = {}
-
-    @property
-    def mean(self) -> float:
-        """Return the mean density of the indexed articles (0 with none)."""
-        return self.total / len(self.vectors) if self.vectors else 0.0
-
-    def add(self, key: int, vector: Vector) -> dict[int, float]:
-        """Index an article; return the earlier articles whose density changed, with their old density."""
-        self.remove(key)
-        heavy = heapq.nlargest(self.lookup_terms, vector, key=vector.__getitem__)
-        shared: dict[int, int] = {}
-        for word in heavy:
-            for other in self._postings.get(word, ()):
-                if other in self.vectors:
-                    shared[other] = shared.get(other, 0) + 1
-        changed: dict[int, float] = {}
-        self._nearest[key] = []
-        self.vectors[key] = vector
-        self.density[key] = 0.0
-        for other in heapq.nlargest(self.compared, shared, key=shared.__getitem__):
-            value = cosine(vector, self.vectors[other])
-            self._near(key, value)
-            old = self.density[other]
-            if self._near(other, value):
-                changed.setdefault(other, old)
-        for word in heavy:
-            postings = self._postings.get(word)
-            if postings is None:
-                postings = self._postings[word] = deque(maxlen=self.per_term)
-            postings.append(key)
-        return changed
-
-    def _near(self, key: int, value: float) -> bool:
-        top = self._nearest[key]
-        if len(top) < self.neighbours:
-            heapq.heappush(top, value)
-        elif value > top[0]:
-            heapq.heapreplace(top, value)
-        else:
-            return False
-        density = sum(top) / len(top)
-        self.total += density - self.density[key]
-        self.density[key] = density
-        return True
-
-    def remove(self, key: int) -> None:
-        """Forget an article (its postings go when the index is next pruned)."""
-        if self.vectors.pop(key, None) is None:
-            return
-        self.total -= self.density.pop(key)
-        del self._nearest[key]
-        if len(self._postings) > 4 * self.lookup_terms * max(64, len(self.vectors)):
-            self._postings = {
-                word: keys for word, keys in self._postings.items() if any(k in self.vectors for k in keys)
-            }
-
-
-def cosine(a: Vector, b: Vector) -> float:
-    """Return the dot product of two unit sparse vectors."""
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(word, 0.0) for word, v in a.items())
-
-
 class _EmbeddingSums:
     """Each open story's sum of member embeddings, one row of a matrix, so one product scores every story."""
 
@@ -314,7 +231,7 @@ class StoryClusterer:
         self._stories: dict[int, _Story] = {}
         self._index: dict[str, set[int]] = {}
         o = self.options
-        self._near = _Neighbourhood(o.density_neighbours, o.density_compared, o.lookup_terms, o.density_per_term)
+        self._near = NeighbourIndex(o.density_neighbours, o.density_compared, o.lookup_terms, o.density_per_term)
         self._story_of: dict[int, int] = {}  # article key → its open story's id
         self._merges: list[tuple[int, int]] = []
         self._next_id = 0
@@ -358,7 +275,7 @@ class StoryClusterer:
             self._sums = _EmbeddingSums(len(embedding), self.options.idf_window)
         self._forget(doc.key)
         if self.options.density_weight:
-            for other, old in self._near.add(doc.key, vector).items():
+            for other, old in self._near.insert(doc.key, vector).items():
                 self._stories[self._story_of[other]].density += self._near.density[other] - old
         scored = self._score(vector, embedding, now, self._near.density.get(doc.key, 0.0))
         if scored and scored[0][0] >= self.options.threshold:

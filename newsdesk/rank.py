@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from newsdesk.model import Article, Story
+from newsdesk.neighbours import NeighbourIndex, cosine
 from newsdesk.text import first_sentences, tokens
 
 
@@ -100,13 +101,6 @@ def rank_stories(stories: Sequence[Story], limit: int = 20) -> list[Story]:
     return sorted(stories, key=key, reverse=True)[:limit]
 
 
-def cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    """Return the dot product of two unit sparse vectors."""
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(word, 0.0) for word, v in a.items())
-
-
 def related_articles(
     key: int,
     vectors: Mapping[int, Mapping[str, float]],
@@ -177,7 +171,7 @@ def scored_related(
     return out
 
 
-class RelatedIndex:
+class RelatedIndex(NeighbourIndex):
     """An inverted index of article vectors by their heaviest terms, to shortlist related articles.
 
     Each term keeps its per_term newest articles: a term that common says little about relatedness, and
@@ -198,65 +192,18 @@ class RelatedIndex:
         window: float | None = None,
         terms: int = 64,
     ) -> None:
-        self.lookup_terms = lookup_terms
-        self.per_term = per_term
-        self.neighbours = neighbours
-        self.compared = compared  # candidates sharing the most heavy terms whose cosine updates the densities
+        super().__init__(neighbours, compared, lookup_terms, per_term)
         self.window = window
         self.terms = terms
-        self.vectors: dict[int, Mapping[str, float]] = {}
-        self._postings: dict[str, deque[int]] = {}
-        self._nearest: dict[int, list[float]] = {}  # min-heaps of the highest cosines
         self._arrivals: deque[tuple[float, int]] = deque()
         self._latest: float | None = None
-
-    @property
-    def density(self) -> dict[int, float]:
-        """Return each article's mean cosine to its nearest indexed neighbours (0 with none)."""
-        return {key: self.density_of(key) for key in self._nearest}
-
-    def density_of(self, key: int) -> float:
-        """Return one article's mean cosine to its nearest indexed neighbours (0 with none or unknown)."""
-        top = self._nearest.get(key)
-        return sum(top) / len(top) if top else 0.0
-
-    def _near(self, key: int, value: float) -> None:
-        top = self._nearest[key]
-        if len(top) < self.neighbours:
-            heapq.heappush(top, value)
-        elif value > top[0]:
-            heapq.heapreplace(top, value)
-
-    def _heavy(self, vector: Mapping[str, float]) -> list[str]:
-        return sorted(vector, key=vector.__getitem__, reverse=True)[: self.lookup_terms]
-
-    def _shared(self, heavy: list[str]) -> dict[int, int]:
-        shared: dict[int, int] = {}
-        for word in heavy:
-            for other in self._postings.get(word, ()):
-                if other in self.vectors:
-                    shared[other] = shared.get(other, 0) + 1
-        return shared
 
     def add(self, key: int, vector: Mapping[str, float], when: float | None = None) -> list[int]:
         """Index one article's vector (when: its time, a POSIX timestamp); return the keys it pushed out.
 
         The densities of it and its likely neighbours are updated.
         """
-        vector = self._trimmed(vector)
-        heavy = self._heavy(vector)
-        shared = self._shared(heavy)
-        self._nearest[key] = []
-        for other in heapq.nlargest(self.compared, shared, key=shared.__getitem__):
-            value = cosine(vector, self.vectors[other])
-            self._near(key, value)
-            self._near(other, value)
-        self.vectors[key] = vector
-        for word in heavy:
-            postings = self._postings.get(word)
-            if postings is None:
-                postings = self._postings[word] = deque(maxlen=self.per_term)
-            postings.append(key)
+        self.insert(key, self._trimmed(vector))
         return self._expire(key, when)
 
     def _trimmed(self, vector: Mapping[str, float]) -> Mapping[str, float]:
@@ -274,13 +221,9 @@ class RelatedIndex:
         gone: list[int] = []
         while self._arrivals and self._arrivals[0][0] < self._latest - self.window:
             _, old = self._arrivals.popleft()
-            if self.vectors.pop(old, None) is not None:
-                self._nearest.pop(old, None)
+            if old in self.vectors:
+                self.remove(old)
                 gone.append(old)
-        if len(self._postings) > 4 * max(1, len(self.vectors)) * self.lookup_terms:
-            self._postings = {
-                word: keys for word, keys in self._postings.items() if any(k in self.vectors for k in keys)
-            }
         return gone
 
     def candidates(self, key: int, also: Sequence[int] = (), limit: int | None = None) -> list[int]:
@@ -289,7 +232,7 @@ class RelatedIndex:
         With a limit, only the limit sharing the most heavy terms (the newest first among equals) are kept
         besides also.
         """
-        shared = self._shared(self._heavy(self.vectors[key]))
+        shared = self.shared(self.heavy(self.vectors[key]))
         if limit is not None and len(shared) > limit:
             shared = dict.fromkeys(heapq.nlargest(limit, shared, key=lambda other: (shared[other], other)), 0)
         found = dict.fromkeys(other for other in also if other in self.vectors)
