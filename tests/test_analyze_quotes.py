@@ -361,3 +361,8 @@ def test_participle_cue_between_quotes_splits_them():
 def test_adjective_of_belief_reports_its_clause(parse):
     text = "Many farmers are afraid that the new tariffs will ruin the harvest season."
     assert _found(text, parse) == [("Many farmers", "afraid", "that the new tariffs will ruin the harvest season")]
+
+
+def test_adjective_of_attitude_reports_its_object(parse):
+    text = "The senator was critical of the new farm subsidies."
+    assert _found(text, parse) == [("The senator", "critical", "the new farm subsidies")]

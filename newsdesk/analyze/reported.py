@@ -412,8 +412,10 @@ def _seeming(verb: Token) -> tuple[Span, Span, Span] | None:
 # that …"): attribution corpora count beliefs as attributions, their holder being the copula's subject
 STANCE = frozenset(
     "sure certain confident convinced worried concerned afraid hopeful optimistic skeptical sceptical adamant "
-    "frustrated angry upset disappointed pleased glad".split()
+    "frustrated angry upset disappointed pleased glad critical supportive wary pessimistic vague coy passionate "
+    "enthusiastic".split()
 )
+_STANCE_PREPS = frozenset(("about", "of", "over"))
 
 
 def stances(doc: Doc) -> list[Found]:
@@ -425,10 +427,16 @@ def stances(doc: Doc) -> list[Found]:
         clauses = [c for c in tok.children if c.dep_ == "ccomp"] or [
             c for c in tok.head.children if c.dep_ == "ccomp" and c.i > tok.i
         ]
-        if not clauses:
-            continue
+        objects = [
+            o
+            for c in tok.rights
+            if c.dep_ == "prep" and c.lower_ in _STANCE_PREPS
+            for o in c.children
+            if o.dep_ in ("pobj", "pcomp") and o.tag_ not in ("PRP", "DT", "WDT")  # not "proud of her", "of that"
+        ]
         source = _source(tok.head)
-        if source is None:
+        if source is None or not (clauses or objects):
             continue
-        out.append((_clause(clauses[0]), source, (tok.idx, tok.idx + len(tok.text))))
+        content = _clause(clauses[0]) if clauses else _subtree(objects[0])  # "was critical of the plan"
+        out.append((content, source, (tok.idx, tok.idx + len(tok.text))))
     return out
