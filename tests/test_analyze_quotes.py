@@ -366,3 +366,8 @@ def test_adjective_of_belief_reports_its_clause(parse):
 def test_adjective_of_attitude_reports_its_object(parse):
     text = "The senator was critical of the new farm subsidies."
     assert _found(text, parse) == [("The senator", "critical", "the new farm subsidies")]
+
+
+def test_judging_verbs_are_cues(parse):
+    found = _found("The governor lauded the engineers for finishing the bridge early.", parse)
+    assert found == [("The governor", "lauded", "the engineers for finishing the bridge early")]
