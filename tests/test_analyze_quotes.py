@@ -371,3 +371,8 @@ def test_adjective_of_attitude_reports_its_object(parse):
 def test_judging_verbs_are_cues(parse):
     found = _found("The governor lauded the engineers for finishing the bridge early.", parse)
     assert found == [("The governor", "lauded", "the engineers for finishing the bridge early")]
+
+
+def test_liking_verbs_are_cues(parse):
+    found = _found("Many parents love the small school their children attend.", parse)
+    assert found == [("Many parents", "love", "the small school their children attend")]
