@@ -376,3 +376,8 @@ def test_judging_verbs_are_cues(parse):
 def test_liking_verbs_are_cues(parse):
     found = _found("Many parents love the small school their children attend.", parse)
     assert found == [("Many parents", "love", "the small school their children attend")]
+
+
+def test_more_verbs_of_saying_are_cues(parse):
+    found = _found("The minister underscored that the treaty would not be renegotiated.", parse)
+    assert found == [("The minister", "underscored", "that the treaty would not be renegotiated")]
