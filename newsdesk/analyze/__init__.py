@@ -17,7 +17,7 @@ from newsdesk.analyze.dates import DateRef, find_dates
 from newsdesk.analyze.entities import find_mentions
 from newsdesk.analyze.nlp import load_nlp, load_parser
 from newsdesk.analyze.places import find_places
-from newsdesk.analyze.quotes import QuoteSpan, find_quotes
+from newsdesk.analyze.quotes import QuoteSpan, find_quotes_many
 from newsdesk.analyze.roles import role_of
 from newsdesk.analyze.sources import find_sources
 from newsdesk.analyze.speakers import resolve_speaker
@@ -137,10 +137,12 @@ def _analyze(documents: list[Document], options: AnalyzeOptions) -> tuple[list[A
     entities = build_entities([m for found in mentions for m in found], _roles(texts, mentions))
     by_name = {e.name: e for e in entities}
     parser = load_parser(options.model) if options.reported_speech else None
+    parse = (lambda xs: parser.pipe(xs, batch_size=64)) if parser is not None else None
+    step = max(1, options.batch_size)
+    spans = [q for i in range(0, len(texts), step) for q in find_quotes_many(texts[i : i + step], parse)]
     out = []
-    for d, found in zip(documents, mentions, strict=True):
-        parse = (lambda xs: parser.pipe(xs, batch_size=64)) if parser is not None else None
-        quotes = _resolve(d.text, find_quotes(d.text, parse), found)
+    for d, found, quote_spans in zip(documents, mentions, spans, strict=True):
+        quotes = _resolve(d.text, quote_spans, found)
         speakers = [(q.speaker, d.text[q.span.source[0] : q.span.source[1]]) for q in quotes if q.span.source]
         out.append(
             Analysis(

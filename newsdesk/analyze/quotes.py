@@ -348,17 +348,47 @@ def _closing(text: str, q: QuoteSpan, end: int) -> bool:
     return len(_WORD.findall(text[q.cue[1] : end])) <= 3
 
 
-def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
-    """Return the quotes of text with the span of their source mention and cue; `parse` adds reported speech."""
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """What a text's quote search finds before any parse: direct quotes, sentences, the sentences to parse."""
+
+    marked: list[QuoteSpan]
+    taken: list[Span]
+    sentences: list[Span]
+    wanted: list[Span]  # sentences with a cue word, to parse
+    inputs: list[str]  # their text as the parser gets it
+
+
+def _prepare(text: str, parsing: bool) -> _Prepared:
     marked = [QuoteSpan(content, source, cue, _kind(text, content)) for content, source, cue in direct_quotes(text)]
     taken = [(q.content[0][0], q.content[-1][1]) for q in marked]
     sentences = sentence_spans(text)
-    docs: dict[int, Doc] = {}
-    if parse is not None:
-        wanted = [(s, e) for s, e in sentences if _has_cue(text, s, e) and not _inside_any(s, e, taken)]
-        cased = Counter(w.group() for w in _WORD.finditer(text) if w.group()[:1].isupper())
-        inputs = (_sentence_case(text[s:e], cased) for s, e in wanted)
-        docs = {s: doc for (s, _), doc in zip(wanted, parse(inputs), strict=True)}
+    wanted = [(s, e) for s, e in sentences if _has_cue(text, s, e) and not _inside_any(s, e, taken)] if parsing else []
+    cased = Counter(w.group() for w in _WORD.finditer(text) if w.group()[:1].isupper()) if wanted else Counter()
+    return _Prepared(marked, taken, sentences, wanted, [_sentence_case(text[s:e], cased) for s, e in wanted])
+
+
+def find_quotes(text: str, parse: Parser | None = None) -> list[QuoteSpan]:
+    """Return the quotes of text with the span of their source mention and cue; `parse` adds reported speech."""
+    return find_quotes_many([text], parse)[0]
+
+
+def find_quotes_many(texts: list[str], parse: Parser | None = None) -> list[list[QuoteSpan]]:
+    """Return the quotes of each text, as find_quotes does, parsing the sentences of all texts in one stream
+    (one parser call for many short documents runs faster than one call each)."""
+    prepared = [_prepare(text, parse is not None) for text in texts]
+    if parse is None:
+        return [_find(text, p, {}) for text, p in zip(texts, prepared, strict=True)]
+    stream = iter(parse([x for p in prepared for x in p.inputs]))
+    out = []
+    for text, p in zip(texts, prepared, strict=True):
+        docs = {s: next(stream) for s, _ in p.wanted}
+        out.append(_find(text, p, docs))
+    return out
+
+
+def _find(text: str, prepared: _Prepared, docs: dict[int, Doc]) -> list[QuoteSpan]:
+    marked, taken, sentences = list(prepared.marked), prepared.taken, prepared.sentences
     out: list[QuoteSpan] = []
     unsourced: list[QuoteSpan] = []
     previous: tuple[QuoteSpan, int] | None = None
