@@ -84,6 +84,23 @@ def test_article_page_lists_the_related_articles_the_story_stage_kept(store: Sto
     assert [a["id"] for a in data["related"]] == [seeded.copy_id, seeded.other_id]
 
 
+def test_article_page_shows_quotes_with_a_speaker_and_the_json_keeps_all(store: Store) -> None:
+    from dataclasses import replace
+
+    from newsdesk.model import Quote
+
+    seeded = seed_site(store)
+    article = store.get_article(seeded.other_id)
+    assert article is not None
+    quotes = (Quote("The talks are expected to continue", "", "expected"), Quote("We stand by Kyiv", "Iwaya", "said"))
+    store.save_analysis(seeded.other_id, replace(article, quotes=quotes), [])
+    client = make_client(store)
+    page = client.get(f"/article/{seeded.other_id}").text
+    assert "We stand by Kyiv" in page and "The talks are expected to continue" not in page
+    data = client.get(f"/article/{seeded.other_id}.json").json()
+    assert {q["speaker"] for q in data["quotes"]} == {"", "Iwaya"}
+
+
 def test_entity_page_names_role_articles_quotes(site: tuple[TestClient, Seeded]) -> None:
     client, seeded = site
     page = client.get(f"/entity/{seeded.entity_id}")
