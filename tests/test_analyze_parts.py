@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+
+import pytest
 
 from newsdesk.analyze.canonical import link_people
 from newsdesk.analyze.casing import recase
@@ -65,3 +68,28 @@ def test_quotes_with_trailing_and_leading_cues():
 def test_agency_chain():
     text = "TASR informs according to the AP agency. After arriving, according to the AFP agency, he spoke."
     assert find_sources(text, [], {}) == [Attribution("TASR", "AP"), Attribution("AFP")]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "missing.jsonl: No such file or directory"),
+        (b'{"id": "a", "text": "fine"}\n{broken\n', "bad.jsonl:2: not a {id, text} JSON line"),
+        (b'{"id": "a", "text": "fine"}\n\xff\xfe\n', "bad.jsonl:2: not UTF-8"),
+        (b'{"id": "a", "text": 5}\n', "bad.jsonl:1: not a {id, text} JSON line"),
+        (b"[1, 2]\n", "bad.jsonl:1: not a {id, text} JSON line"),
+    ],
+)
+def test_analyze_command_names_a_bad_input(tmp_path: Path, content: bytes | None, expected: str) -> None:
+    from typer.testing import CliRunner
+
+    from newsdesk.cli import app
+
+    source = tmp_path / ("missing.jsonl" if content is None else "bad.jsonl")
+    if content is not None:
+        source.write_bytes(content)
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(app, ["analyze", "--input", str(source), "--output", str(out)])
+    assert result.exit_code == 1
+    assert expected in " ".join(result.output.split())
+    assert not out.exists()

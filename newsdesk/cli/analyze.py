@@ -22,23 +22,31 @@ def _published(value: Any) -> date | None:
         return None
 
 
+def _document(row: Any) -> Document:
+    if not isinstance(row, dict) or not isinstance(row.get("text"), str) or "id" not in row:
+        raise TypeError("needs a string 'text' and an 'id'")
+    return Document(
+        str(row["id"]), row["text"], row.get("title") or "", _published(row.get("published") or row.get("date"))
+    )
+
+
 def _read(path: Path) -> list[Document]:
     docs = []
-    with path.open(encoding="utf-8") if str(path) != "-" else sys.stdin as lines:
-        for n, line in enumerate(lines, 1):
+    try:
+        lines = path.open("rb") if str(path) != "-" else sys.stdin.buffer
+    except OSError as exc:
+        raise fail(f"{path}: {exc.strerror or exc}") from exc
+    with lines:
+        for n, raw in enumerate(lines, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise fail(f"{path}:{n}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
-                docs.append(
-                    Document(
-                        str(row["id"]),
-                        row["text"],
-                        row.get("title") or "",
-                        _published(row.get("published") or row.get("date")),
-                    )
-                )
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                docs.append(_document(json.loads(line)))
+            except (json.JSONDecodeError, TypeError) as exc:
                 raise fail(f"{path}:{n}: not a {{id, text}} JSON line ({exc})") from exc
     return docs
 
@@ -56,5 +64,8 @@ def analyze(
     if str(output) == "-":
         sys.stdout.writelines(lines)
     else:
-        output.write_text("".join(lines), encoding="utf-8")
+        try:
+            output.write_text("".join(lines), encoding="utf-8")
+        except OSError as exc:
+            raise fail(f"{output}: cannot write: {exc.strerror or exc}") from exc
     console.print(f"analysed {len(docs)} documents: {len(entities)} entities", highlight=False)
