@@ -114,7 +114,7 @@ def _mention(subject: Token, verb: Token) -> Span:
 def _outer_cue(clause: Token) -> Token:
     """Return the outermost cue verb whose reported clauses hold `clause`, or `clause` itself without one."""
     node, found = clause, clause
-    while node.dep_ in ("ccomp", "xcomp") and node.head is not node:
+    while node.dep_ in ("ccomp", "xcomp") and node.head.i != node.i:
         node = node.head
         if node.lower_ in cue_forms():
             found = node
@@ -129,10 +129,10 @@ def _source(verb: Token) -> Span | None:
         if subjects:
             subj = subjects[0]
             return _mention(subj, verb) if subj.i < verb.i else (subj.idx, subj.idx + len(subj.text))
-        if node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.head is not node.head:
+        if node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.head.i != node.head.i:
             node = node.head.head  # "began by saying he would …", "steering clear of criticizing …"
             continue
-        if node.dep_ in ("advcl", "conj", "xcomp", "acomp") and node.head is not node:
+        if node.dep_ in ("advcl", "conj", "xcomp", "acomp") and node.head.i != node.i:
             head = node.head
             if node.dep_ == "conj" and head.dep_ == "ccomp" and head.head.lower_ in cue_forms():
                 head = head.head  # "May said the country would leave and suggested …": a second statement of May's
