@@ -119,6 +119,29 @@ def bench_quotes(shared: Path, tmp: Path, limit: int | None) -> None:
     print(f"  all types:\n{_summary(_score(tool, gold, pred))}")
     print(f"  direct only:\n{_summary(_score(tool, gold, pred, '--types', 'direct'))}")
     print("  baseline (corpus README, regex + speech verbs): all 0.431, direct 0.647")
+    print(f"  ceilings on these texts: {_spacy_speeds(rows)}")
+
+
+def _spacy_speeds(rows: list[dict]) -> str:
+    """Return the speed of spaCy alone on rows: the NER we run over every text, and the full sm pipeline."""
+    import spacy
+    from threadpoolctl import threadpool_limits
+
+    texts = [r["text"] for r in rows]
+    ner = load_nlp(AnalyzeOptions().model, True)
+    full = spacy.load(AnalyzeOptions().model)
+    speeds = []
+    with threadpool_limits(limits=1, user_api="blas"):
+        for nlp in (ner, full):
+            list(nlp.pipe(texts[:2]))
+            start = time.process_time()
+            for _doc in nlp.pipe(texts, batch_size=32):
+                pass
+            speeds.append(len(texts) / (time.process_time() - start))
+    return (
+        f"spaCy sm NER alone (no analysis) {speeds[0]:.1f} articles/CPU-s; "
+        f"full sm pipeline (tagger, parser, NER) {speeds[1]:.1f} articles/CPU-s"
+    )
 
 
 def main() -> None:
