@@ -23,11 +23,13 @@ run: install
 
 lint: install
 	$(BIN)/ruff check newsdesk tests bench
+	$(BIN)/ruff format --check newsdesk tests bench
 	$(BIN)/lint-imports
 
 test: install
 	scripts/system-deps.sh
 	$(BIN)/ruff check newsdesk tests bench
+	$(BIN)/ruff format --check newsdesk tests bench
 	$(BIN)/lint-imports
 	NEWSDESK_TEST_PG="$$(scripts/start-postgres.sh)" $(BIN)/pytest -q -p no:cacheprovider
 

@@ -39,8 +39,9 @@ def _score(tool: Path, gold: Path, ids: list[str], clusters: list) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False) as out:
         for doc_id, cluster in zip(ids, clusters, strict=True):
             out.write(json.dumps({"id": doc_id, "cluster": str(cluster)}) + "\n")
-    result = subprocess.run([sys.executable, str(tool), str(gold), out.name, "--json"],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, str(tool), str(gold), out.name, "--json"], capture_output=True, text=True, check=True
+    )
     Path(out.name).unlink()
     return json.loads(result.stdout.splitlines()[-2])
 
@@ -107,13 +108,17 @@ def bench_dedupe(shared: Path, baseline: bool) -> None:
     tool = shared / "tools/eval_clusters.py"
     groups, seconds = _timed(dedupe_groups, docs, DedupeOptions())
     m = _score(tool, gold, ids, groups)
-    print(f"dedupe  ours     pairwise P {m['pairwise_p']:.4f} R {m['pairwise_r']:.4f} F1 {m['pairwise_f1']:.4f}"
-          f"  ARI {m['ari']:.4f}  {len(docs) / seconds:,.0f} texts/s")
+    print(
+        f"dedupe  ours     pairwise P {m['pairwise_p']:.4f} R {m['pairwise_r']:.4f} F1 {m['pairwise_f1']:.4f}"
+        f"  ARI {m['ari']:.4f}  {len(docs) / seconds:,.0f} texts/s"
+    )
     if baseline:
         groups, seconds = _timed(minhash_groups, docs)
         m = _score(tool, gold, ids, groups)
-        print(f"dedupe  minhash  pairwise P {m['pairwise_p']:.4f} R {m['pairwise_r']:.4f} F1 {m['pairwise_f1']:.4f}"
-              f"  ARI {m['ari']:.4f}  {len(docs) / seconds:,.0f} texts/s")
+        print(
+            f"dedupe  minhash  pairwise P {m['pairwise_p']:.4f} R {m['pairwise_r']:.4f} F1 {m['pairwise_f1']:.4f}"
+            f"  ARI {m['ari']:.4f}  {len(docs) / seconds:,.0f} texts/s"
+        )
 
 
 def _related_share(rows: list[dict], stories: list[int], vectors: RelatedIndex, k: int = 2) -> float:
@@ -147,8 +152,10 @@ def bench_cluster(shared: Path, baseline: bool) -> None:
     for name, options in (("ours", ClusterOptions()), ("plain", PLAIN_OPTIONS))[: 2 if baseline else 1]:
         stories, seconds = _timed(cluster_docs, docs, options)
         m = _score(tool, gold, ids, stories)
-        print(f"cluster {name:8} BCubed P {m['bcubed_p']:.4f} R {m['bcubed_r']:.4f} F1 {m['bcubed_f1']:.4f}"
-              f"  pairwise F1 {m['pairwise_f1']:.4f}  {len(docs) / seconds:,.0f} articles/s (streaming, file order)")
+        print(
+            f"cluster {name:8} BCubed P {m['bcubed_p']:.4f} R {m['bcubed_r']:.4f} F1 {m['bcubed_f1']:.4f}"
+            f"  pairwise F1 {m['pairwise_f1']:.4f}  {len(docs) / seconds:,.0f} articles/s (streaming, file order)"
+        )
         clusterer, index = StoryClusterer(options), RelatedIndex()
         for doc in docs:
             index.add(doc.key, clusterer.add(doc)[1])
@@ -187,8 +194,10 @@ def bench_embed(shared: Path) -> None:
     texts = [f"{d.title}. {d.text}"[: EMBED_OPTIONS.embed_chars] for d in docs]
     embedded, seconds = _timed(encoder.encode, texts)
     _, single = _timed(lambda: [encoder.encode([t]) for t in texts[:1000]])
-    print(f"embed   encoder {encoder.dim} dims: {len(texts) / seconds:,.0f} texts/s in one batch, "
-          f"{1000 / single:,.0f} texts/s one at a time")
+    print(
+        f"embed   encoder {encoder.dim} dims: {len(texts) / seconds:,.0f} texts/s in one batch, "
+        f"{1000 / single:,.0f} texts/s one at a time"
+    )
     clusterer = StoryClusterer(ClusterOptions())
     for doc in docs:
         clusterer.vectorise(doc, learn=True)
@@ -201,13 +210,17 @@ def bench_embed(shared: Path) -> None:
         ptr.append(len(cols))
     tfidf = csr_matrix((data, cols, ptr), shape=(len(docs), len(vocab)))
     sims_t, sims_e = (tfidf @ tfidf.T).toarray(), embedded @ embedded.T
-    print(f"embed   nearest-2 own-story share: TF-IDF {_nearest_share(sims_t, labels):.3f}, "
-          f"embedding {_nearest_share(sims_e, labels):.3f}, 50/50 mix {_nearest_share(sims_t + sims_e, labels):.3f}")
+    print(
+        f"embed   nearest-2 own-story share: TF-IDF {_nearest_share(sims_t, labels):.3f}, "
+        f"embedding {_nearest_share(sims_e, labels):.3f}, 50/50 mix {_nearest_share(sims_t + sims_e, labels):.3f}"
+    )
     for name, options in (("TF-IDF only", ClusterOptions(embed_weight=0.0)), ("mixed", EMBED_OPTIONS)):
         stories, seconds = _timed(cluster_docs, docs, options)
         m = _score(tool, gold, ids, stories)
-        print(f"embed   cluster {name:12} BCubed P {m['bcubed_p']:.4f} R {m['bcubed_r']:.4f} F1 {m['bcubed_f1']:.4f}"
-              f"  {len(docs) / seconds:,.0f} articles/s (streaming, encoding included)")
+        print(
+            f"embed   cluster {name:12} BCubed P {m['bcubed_p']:.4f} R {m['bcubed_r']:.4f} F1 {m['bcubed_f1']:.4f}"
+            f"  {len(docs) / seconds:,.0f} articles/s (streaming, encoding included)"
+        )
 
 
 def _rss_mib() -> float:
