@@ -496,5 +496,11 @@ def cluster_doc(article: Article, key: int) -> ClusterDoc:
 
 
 def cluster_articles(batch: Sequence[Article], clusterer: StoryClusterer) -> list[int]:
-    """Feed a batch of saved articles (with ids) to clusterer; return each one's story key."""
-    return [clusterer.add(cluster_doc(article, article.id or 0))[0] for article in batch]
+    """Feed a batch of articles to clusterer; return each one's story key.
+
+    An article is known to the clusterer by its id; one not saved yet by a negative key of its own.
+    """
+    return [
+        clusterer.add(cluster_doc(article, article.id if article.id is not None else -1 - n))[0]
+        for n, article in enumerate(batch)
+    ]

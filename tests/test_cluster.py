@@ -283,3 +283,17 @@ def test_a_growing_story_takes_in_a_story_close_to_all_its_members() -> None:
     merged = run(0.2)
     assert merged[0] == merged[1] == merged[2]
     assert merged[3] == merged[4] != merged[0]
+
+
+def test_unsaved_articles_each_keep_their_own_place_in_the_clusterer() -> None:
+    from newsdesk.cluster import cluster_articles
+    from newsdesk.model import Article
+
+    batch = [
+        Article(url=f"https://example.org/{n}", title="Senate passes the budget bill", text=f"The Senate voted {n}.")
+        for n in range(3)
+    ]
+    clusterer = StoryClusterer()
+    stories = cluster_articles(batch, clusterer)
+    assert len(set(stories)) == 1
+    assert len(clusterer._near.vectors) == 3  # one key per article, none replacing another
