@@ -1,6 +1,6 @@
 """Benchmark the story stages: dedupe, streaming clustering, related articles, and a bounded-memory scale run.
 
-Usage: .venv/bin/python bench/stories.py [--shared ../shared] [--no-baseline] [--scale N] [--embed]
+Usage: .venv/bin/python bench/stories.py [--shared ../shared] [--no-baseline] [--scale N] [--embed] [--ceiling]
 Baselines run here too: datasketch MinHash LSH (128 permutations, word 5-grams, threshold 0.5, union of
 hits) for dedupe; TF-IDF single-pass centroid (best of a few thresholds, IDF from the whole file) for clustering,
 and our clusterer as it was before its density correction, IDF damping and story merging (PLAIN_OPTIONS), with its
@@ -8,6 +8,8 @@ related-article share.
 --embed measures the static sentence-embedding model (`make models`): encoder texts/s, each article's 2
 nearest neighbours' own-story share by TF-IDF, embedding and a 50/50 mix of the cosines, and the streaming
 clusterer with the mixed similarity (encoding included) against the TF-IDF-only clusterer.
+--ceiling prints what all-pairs average link (batch, so not what the service can do) reaches with the same
+similarity, and the related share those stories would give.
 Speeds are CPU seconds of this process (one core; BLAS limited to one thread).
 """
 
@@ -176,10 +178,63 @@ def _nearest_share(sims: np.ndarray, labels: np.ndarray, k: int = 2) -> float:
     return float((labels[top] == labels[:, None]).mean())
 
 
-def bench_embed(shared: Path) -> None:
-    """Encoder speed, nearest-2 own-story shares, and streaming clustering with and without embeddings."""
+def _tfidf_cosines(docs: list[ClusterDoc]) -> np.ndarray:
+    """Return the all-pairs cosines of the clusterer's TF-IDF vectors, IDF taken from all the docs."""
     from scipy.sparse import csr_matrix
 
+    clusterer = StoryClusterer(ClusterOptions())
+    for doc in docs:
+        clusterer.vectorise(doc, learn=True)
+    vocab: dict[str, int] = {}
+    data, cols, ptr = [], [], [0]
+    for doc in docs:
+        for word, v in clusterer.vectorise(doc).items():
+            cols.append(vocab.setdefault(word, len(vocab)))
+            data.append(v)
+        ptr.append(len(cols))
+    tfidf = csr_matrix((data, cols, ptr), shape=(len(docs), len(vocab)))
+    return (tfidf @ tfidf.T).toarray()
+
+
+def bench_ceiling(shared: Path) -> None:
+    """What batch clustering, which the issue rules out, reaches with our similarity, and the related share then.
+
+    All-pairs average link over the clusterer's TF-IDF cosine with its density correction computed from every
+    article (end-of-file densities); the related share is then measured with those stories, as with ours.
+    """
+    from sklearn.cluster import AgglomerativeClustering
+
+    gold = shared / "corpora/story-clusters/dev.jsonl"
+    rows = _read(gold)
+    ids = [r["id"] for r in rows]
+    tool = shared / "tools/eval_clusters.py"
+    docs = [ClusterDoc(i, r["title"] or "", r["text"] or "") for i, r in enumerate(rows)]
+    sims = _tfidf_cosines(docs)
+    others = sims.copy()
+    np.fill_diagonal(others, -np.inf)
+    options = ClusterOptions()
+    density = np.sort(others, axis=1)[:, -options.density_neighbours :].mean(axis=1)
+    excess = 0.5 * options.density_weight * (density - density.mean())
+    distance = np.clip(1.0 - (sims - excess[:, None] - excess[None, :]), 0.0, None)
+    np.fill_diagonal(distance, 0.0)
+    clusterer, index = StoryClusterer(options), RelatedIndex()
+    for doc in docs:
+        index.add(doc.key, clusterer.vectorise(doc, learn=True))
+    for threshold in (0.25, 0.30, 0.35):
+        stories = AgglomerativeClustering(
+            n_clusters=None, metric="precomputed", linkage="average", distance_threshold=1.0 - threshold
+        ).fit_predict(distance)
+        m = _score(tool, gold, ids, list(stories))
+        print(
+            f"ceiling batch average link (not streaming), threshold {threshold}: BCubed F1 {m['bcubed_f1']:.4f}, "
+            f"related share with these stories {_related_share(rows, list(stories), index):.3f}"
+        )
+    labels = {label: n for n, label in enumerate(dict.fromkeys(r["label"] for r in rows))}
+    print(f"ceiling gold stories: related share {_related_share(rows, [labels[r['label']] for r in rows], index):.3f}")
+
+
+def bench_embed(shared: Path) -> None:
+    """Encoder speed, nearest-2 own-story shares, and streaming clustering with and without embeddings."""
     from newsdesk.embed import load_encoder, model_dir
 
     encoder = load_encoder()
@@ -198,18 +253,7 @@ def bench_embed(shared: Path) -> None:
         f"embed   encoder {encoder.dim} dims: {len(texts) / seconds:,.0f} texts/s in one batch, "
         f"{1000 / single:,.0f} texts/s one at a time"
     )
-    clusterer = StoryClusterer(ClusterOptions())
-    for doc in docs:
-        clusterer.vectorise(doc, learn=True)
-    vocab: dict[str, int] = {}
-    data, cols, ptr = [], [], [0]
-    for doc in docs:
-        for word, v in clusterer.vectorise(doc).items():
-            cols.append(vocab.setdefault(word, len(vocab)))
-            data.append(v)
-        ptr.append(len(cols))
-    tfidf = csr_matrix((data, cols, ptr), shape=(len(docs), len(vocab)))
-    sims_t, sims_e = (tfidf @ tfidf.T).toarray(), embedded @ embedded.T
+    sims_t, sims_e = _tfidf_cosines(docs), embedded @ embedded.T
     print(
         f"embed   nearest-2 own-story share: TF-IDF {_nearest_share(sims_t, labels):.3f}, "
         f"embedding {_nearest_share(sims_e, labels):.3f}, 50/50 mix {_nearest_share(sims_t + sims_e, labels):.3f}"
@@ -259,6 +303,9 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--scale", type=int, default=0, help="only the scale run, with this many articles")
     parser.add_argument("--embed", action="store_true", help="only the sentence-embedding figures")
+    parser.add_argument(
+        "--ceiling", action="store_true", help="only batch clustering (ruled out by the issue) as a ceiling"
+    )
     args = parser.parse_args()
     threadpool_limits(limits=1)
     if args.scale:
@@ -266,6 +313,9 @@ def main() -> None:
         return
     if args.embed:
         bench_embed(args.shared)
+        return
+    if args.ceiling:
+        bench_ceiling(args.shared)
         return
     bench_dedupe(args.shared, not args.no_baseline)
     bench_cluster(args.shared, not args.no_baseline)
