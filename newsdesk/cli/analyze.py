@@ -12,7 +12,8 @@ import typer
 
 from newsdesk.analyze import AnalyzeOptions, Document, analyze_documents
 from newsdesk.analyze.record import analysis_record
-from newsdesk.cli.app import app, console, fail
+from newsdesk.cli.app import app, console, fail, input_lines
+from newsdesk.errors import InputError
 
 
 def _published(value: Any) -> date | None:
@@ -33,21 +34,13 @@ def _document(row: Any) -> Document:
 def _read(path: Path) -> list[Document]:
     docs = []
     try:
-        lines = path.open("rb") if str(path) != "-" else sys.stdin.buffer
-    except OSError as exc:
-        raise fail(f"{path}: {exc.strerror or exc}") from exc
-    with lines:
-        for n, raw in enumerate(lines, 1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise fail(f"{path}:{n}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
-            if not line.strip():
-                continue
+        for n, line in input_lines(path):
             try:
                 docs.append(_document(json.loads(line)))
             except (json.JSONDecodeError, TypeError) as exc:
                 raise fail(f"{path}:{n}: not a {{id, text}} JSON line ({exc})") from exc
+    except InputError as exc:
+        raise fail(str(exc)) from exc
     return docs
 
 

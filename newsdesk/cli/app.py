@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import logging
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+
+from newsdesk.errors import InputError
 
 app = typer.Typer(
     name="newsdesk",
@@ -40,3 +45,22 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     """Print one error line and return the Exit to raise."""
     console.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
     return typer.Exit(code)
+
+
+def input_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """Yield (line number, line) for each non-blank line of a UTF-8 file, "-" being standard input.
+
+    A file that cannot be opened, or a line that is not UTF-8, raises InputError naming the file (and line).
+    """
+    try:
+        lines = sys.stdin.buffer if str(path) == "-" else path.open("rb")
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc), input=str(path)) from exc
+    with lines:
+        for number, raw in enumerate(lines, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"not UTF-8 ({exc.reason} at byte {exc.start})", input=f"{path}:{number}") from exc
+            if line.strip():
+                yield number, line

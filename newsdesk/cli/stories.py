@@ -10,9 +10,10 @@ from typing import Annotated, Any
 
 import typer
 
-from newsdesk.cli.app import app, console
+from newsdesk.cli.app import app, console, input_lines
 from newsdesk.cluster import ClusterDoc, ClusterOptions, StoryClusterer
 from newsdesk.dedupe import DedupeOptions, Deduplicator
+from newsdesk.errors import InputError
 from newsdesk.rank import RelatedIndex, related_articles
 
 InputOption = Annotated[Path, typer.Option("--input", "-i", help="JSON lines of {id, title, text, date?, source?}.")]
@@ -22,23 +23,16 @@ OutputOption = Annotated[Path, typer.Option("--output", "-o", help="Where to wri
 def read_docs(path: Path) -> Iterator[dict[str, Any]]:
     """Yield the JSON objects of a JSON-lines file, in order; a bad file or line is an error naming it."""
     try:
-        lines = path.open("rb")
-    except OSError as exc:
-        raise typer.BadParameter(f"{path}: {exc.strerror or exc}") from exc
-    with lines:
-        for number, raw in enumerate(lines, 1):
+        for number, line in input_lines(path):
             try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise typer.BadParameter(f"{path}:{number}: not UTF-8 ({exc.reason} at byte {exc.start})") from exc
-            if line.strip():
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise typer.BadParameter(f"{path}:{number}: not JSON: {exc}") from exc
-                if not isinstance(record, dict):
-                    raise typer.BadParameter(f"{path}:{number}: not a JSON object")
-                yield record
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise typer.BadParameter(f"{path}:{number}: not JSON: {exc}") from exc
+            if not isinstance(record, dict):
+                raise typer.BadParameter(f"{path}:{number}: not a JSON object")
+            yield record
+    except InputError as exc:
+        raise typer.BadParameter(str(exc)) from exc
 
 
 def _date(value: Any) -> datetime | None:
