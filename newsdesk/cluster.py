@@ -218,6 +218,11 @@ class _EmbeddingSums:
             return np.where(sizes > 0, dots / sizes - offset, -np.inf)
 
 
+def _fade(seconds: float, half_life_hours: float) -> float:
+    """Return the factor a similarity keeps across a time gap: it halves per half-life (no gain for a negative gap)."""
+    return 0.5 ** (max(0.0, seconds) / 3600.0 / half_life_hours)
+
+
 class StoryClusterer:
     """Assigns articles to stories one at a time, keeping only the active window in memory."""
 
@@ -353,7 +358,7 @@ class StoryClusterer:
             if near is not None and story.row >= 0:
                 score = (1.0 - o.embed_weight) * score + o.embed_weight * float(near[story.row])
             if now is not None and story.last is not None:
-                score *= 0.5 ** (max(0.0, now - story.last) / 3600.0 / o.half_life_hours)
+                score *= _fade(now - story.last, o.half_life_hours)
             if correction:
                 score -= correction * (density + story.density / story.size - 2 * mean)
             scored.append((score, story_id))
@@ -371,7 +376,7 @@ class StoryClusterer:
                 continue
             score = cosine(story.total, other.total) / (story.size * other.size)
             if story.last is not None and other.last is not None:
-                score *= 0.5 ** (abs(story.last - other.last) / 3600.0 / o.half_life_hours)
+                score *= _fade(abs(story.last - other.last), o.half_life_hours)
             score -= correction * (story.density / story.size + other.density / other.size - 2 * mean)
             if score >= o.story_merge_threshold:
                 close.append((score, other_id))
