@@ -430,7 +430,8 @@ def _find(text: str, prepared: _Prepared, docs: dict[int, Doc]) -> list[QuoteSpa
         else:
             previous = None
     # a statement whose speaker the sentence does not name is rarely reported speech ("to be elected", "rules")
-    named = [q for q in out if q.source is not None or q.kind == "direct" or any(q is u for u in unsourced)] + marked
+    speakerless = {id(q) for q in unsourced}  # kept without a source on purpose
+    named = [q for q in out if q.source is not None or q.kind == "direct" or id(q) in speakerless] + marked
     for block in (*_paragraph_after(text), *_labelled(text)):
         (b0, b1), inside = block.content[0], []
         for q in named:  # pieces of the block found sentence by sentence without a cue of their own give way
